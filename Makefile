@@ -1,0 +1,40 @@
+# The Co-production Casebook. `make book` builds the site, `make test` proves it.
+# Each target creates .venv from requirements.lock when it is missing or older than the lock.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-lock
+SITE   := _build/html
+PORT   ?= 8000
+
+.PHONY: book test serve clean lock validate
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=/path/to/python3.11)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/python -m book validate
+
+book: validate
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is built: open $(SITE)/index.html, or run 'make serve'."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+serve:
+	@test -f $(SITE)/index.html || { echo "No site yet: run 'make book' first."; exit 1; }
+	@echo "Serving $(SITE) on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) $(PORT)
+
+clean:
+	rm -rf _build .pytest_cache
+
+# Re-pin every package after editing pyproject.toml (needs `pip install uv`).
+lock:
+	uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes --no-header -o requirements.lock

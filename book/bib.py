@@ -1,0 +1,71 @@
+"""The bibliography: parse references.bib once, with every failure reported."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
+
+from book import paths, reads
+
+# A data `source` cell holds one or more keys separated by ";", each optionally
+# followed by a locator after a comma: "ostrom1996crossing, p. 1079; bovaird2007beyond".
+SOURCE_SEPARATOR = ";"
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
+
+
+@dataclass(frozen=True)
+class BibProblem:
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    entries: dict
+    problems: tuple[BibProblem, ...]
+
+    @property
+    def keys(self) -> set[str]:
+        return set(self.entries)
+
+
+def parse(text: str) -> Bibliography:
+    library = bibtexparser.parse_string(text)
+    problems = []
+    for block in library.failed_blocks:
+        line = getattr(block, "start_line", None)
+        line = line + 1 if line is not None else None
+        if isinstance(block, DuplicateBlockKeyBlock):
+            problems.append(BibProblem(line, f"duplicate key '{block.key}'"))
+        elif isinstance(block, ParsingFailedBlock):
+            problems.append(BibProblem(line, f"unparsable entry: {block.error}"))
+        else:
+            problems.append(BibProblem(line, f"unparsable block: {type(block).__name__}"))
+    entries = {entry.key: entry for entry in library.entries}
+    return Bibliography(entries, tuple(problems))
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, mtime: float) -> Bibliography:
+    return parse(path.read_text(encoding="utf-8"))
+
+
+def load(path: Path | None = None) -> Bibliography:
+    path = (path or paths.bibliography()).resolve()
+    reads.record(path)
+    return _load(path, path.stat().st_mtime)
+
+
+def source_keys(cell: str) -> list[str]:
+    """The citation keys in a `source` cell (locators after a comma dropped)."""
+    keys = []
+    for part in str(cell).split(SOURCE_SEPARATOR):
+        key = part.split(",", 1)[0].strip()
+        if key:
+            keys.append(key)
+    return keys

@@ -1,0 +1,129 @@
+"""Data-aware, parallel notebook execution for the build.
+
+Jupyter Book's cache keys a notebook on its code alone, so an edited CSV would leave old
+outputs in place, and it executes notebooks one after another. Before Sphinx reads any page,
+this module works out which notebooks are stale -- their code, a data file they read, or the
+`book` package changed -- executes just those across all cores, and stores the results in the
+same jupyter-cache that myst-nb reads. Sphinx then finds every notebook in the cache.
+
+Which data a notebook reads is recorded while it runs (book.reads), so dependencies are never
+declared by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+
+from book import paths, reads
+
+MANIFEST_NAME = "casebook-executions.json"
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised an error; the message names it and carries the traceback."""
+
+
+@dataclass
+class Executed:
+    docname: str
+    notebook: str
+    reads: list[dict]
+    seconds: float
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def dependency_digest(entry: dict, root: Path) -> str | None:
+    """Current digest of a recorded read: file contents, or a folder's list of names."""
+    path = root / entry["path"]
+    if entry["kind"] == "dir":
+        return hashlib.sha256("\n".join(sorted(os.listdir(path))).encode()).hexdigest() if path.is_dir() else None
+    return file_digest(path) if path.is_file() else None
+
+
+# Modules the build uses but notebooks never import: editing them re-executes nothing.
+BUILD_ONLY_MODULES = {"__main__.py", "execution.py", "sphinxext.py", "vega.py", "bench.py", "scaffold.py"}
+
+
+def package_digest() -> str:
+    """The `book` code notebooks use: a change to a chart style or loader re-executes every notebook."""
+    digest = hashlib.sha256()
+    for module in sorted(paths.PACKAGE_DIR.rglob("*.py")):
+        if module.name in BUILD_ONLY_MODULES:
+            continue
+        digest.update(module.relative_to(paths.PACKAGE_DIR).as_posix().encode())
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+class Manifest:
+    """What each notebook last ran with: code hash, package digest, data read and their digests."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries: dict[str, dict] = json.loads(path.read_text()) if path.exists() else {}
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
+
+    def key(self, docname: str) -> str | None:
+        entry = self.entries.get(docname)
+        return entry and entry["key"]
+
+    def is_fresh(self, docname: str, code_hash: str, package: str, root: Path) -> bool:
+        entry = self.entries.get(docname)
+        if not entry or entry["code_hash"] != code_hash or entry["package"] != package:
+            return False
+        return all(dependency_digest(dep, root) == dep["digest"] for dep in entry["reads"])
+
+    def record(self, docname: str, code_hash: str, package: str, run: Executed, root: Path) -> None:
+        deps = []
+        for read in run.reads:
+            path = Path(read["path"])
+            if path.is_relative_to(root):
+                dep = {"path": path.relative_to(root).as_posix(), "kind": read["kind"]}
+                deps.append({**dep, "digest": dependency_digest(dep, root)})
+        key = hashlib.sha256(json.dumps([code_hash, package, deps], sort_keys=True).encode()).hexdigest()
+        self.entries[docname] = {
+            "key": key, "code_hash": code_hash, "package": package, "reads": deps,
+            "seconds": round(run.seconds, 3), "executed": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+
+
+def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> Executed:
+    """Run in a worker process: execute one notebook, recording what it reads."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.reads(notebook, as_version=4)
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(scratch) / "reads.jsonl"
+        os.environ[reads.LOG_VARIABLE] = str(log)
+        os.environ["CASEBOOK_ROOT"] = root
+        result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=False)
+        if result.err is not None:
+            raise NotebookFailed(f"{docname}: notebook execution failed\n{result.exc_string}")
+        return Executed(docname, nbformat.writes(nb), reads.read_log(log), result.time)
+
+
+def execute_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int, workers: int | None = None):
+    """Execute (docname, notebook JSON, cwd) jobs across the cores; yield results as they finish."""
+    if not jobs:
+        return
+    workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(_execute, docname, nb, cwd, str(root), timeout) for docname, nb, cwd in jobs]
+        for future in futures:
+            yield future.result()

@@ -1,0 +1,34 @@
+"""Where the book's files live.
+
+The root is the repository that holds this package, unless CASEBOOK_ROOT names
+another copy (the build sets it, so a temporary copy of the book reads its own data).
+"""
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def root() -> Path:
+    return Path(os.environ.get("CASEBOOK_ROOT", PACKAGE_DIR.parent)).resolve()
+
+
+def data_dir() -> Path:
+    return root() / "data"
+
+
+def cases_dir() -> Path:
+    return data_dir() / "cases"
+
+
+def theory_dir() -> Path:
+    return data_dir() / "theory"
+
+
+def schemas_dir() -> Path:
+    return data_dir() / "schemas"
+
+
+def bibliography() -> Path:
+    return root() / "references.bib"

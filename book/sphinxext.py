@@ -1,0 +1,142 @@
+"""Sphinx extension: validate data, execute stale notebooks in parallel, ship Vega offline.
+
+- builder-inited: the data and references.bib are validated; any problem stops the build
+  before a notebook runs.
+- env-get-outdated: stale notebooks (code, data read, or `book` package changed) execute across
+  the cores into myst-nb's jupyter-cache, and their pages are re-read even when only a CSV changed.
+- html-page-context: pages that draw a chart get the Vega bundle, served from the site itself.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from book import execution, schema, vega
+
+logger = logging.getLogger(__name__)
+
+
+def _set_root(app: Sphinx, _config) -> None:
+    # Notebooks, the validator and the loader read the copy of the book being built.
+    os.environ["CASEBOOK_ROOT"] = str(Path(app.srcdir).resolve())
+    static = vega.write_static(Path(app.outdir).parent / ".casebook-static")
+    app.config.html_static_path.append(str(static))
+
+
+def _validate(app: Sphinx) -> None:
+    problems = schema.validate_all()
+    if problems:
+        listing = "\n".join(f"  {problem}" for problem in problems)
+        raise ExtensionError(f"{len(problems)} problem(s) in the book's data; nothing was built:\n{listing}")
+
+
+def _manifest(app: Sphinx) -> execution.Manifest:
+    cache_path = Path(app.env.mystnb_config.execution_cache_path)
+    return execution.Manifest(cache_path / execution.MANIFEST_NAME)
+
+
+def _notebooks(app: Sphinx, env) -> dict[str, tuple[Path, object]]:
+    from myst_nb.core.read import create_nb_reader
+
+    found = {}
+    for docname in sorted(env.found_docs):
+        path = Path(env.doc2path(docname))
+        text = path.read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+        if reader is not None:
+            found[docname] = (path, reader.read(text))
+    return found
+
+
+def _execute_stale(app: Sphinx, env, added, changed, removed) -> list[str]:
+    if env.mystnb_config.execution_mode != "cache":
+        return []
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    import nbformat
+
+    cache = get_cache(env.mystnb_config.execution_cache_path)
+    manifest = _manifest(app)
+    root = Path(app.srcdir).resolve()
+    package = execution.package_digest()
+    jobs, hashes = [], {}
+    for docname, (path, nb) in _notebooks(app, env).items():
+        _, hashes[docname] = cache.create_hashed_notebook(nb)
+        try:
+            cached = cache.match_cache_notebook(nb)
+        except KeyError:
+            cached = None
+        if cached is None or not manifest.is_fresh(docname, hashes[docname], package, root):
+            jobs.append((docname, nbformat.writes(nb), str(path.parent)))
+
+    if jobs:
+        started = time.perf_counter()
+        logger.info(f"[casebook] executing {len(jobs)} notebook(s) in parallel: "
+                    + ", ".join(docname for docname, _, _ in jobs))
+        try:
+            for run in execution.execute_all(jobs, root, env.mystnb_config.execution_timeout):
+                nb = nbformat.reads(run.notebook, as_version=4)
+                uri = str(Path(env.doc2path(run.docname)))
+                cache.cache_notebook_bundle(
+                    CacheBundleIn(nb, uri, data={"execution_seconds": run.seconds}),
+                    check_validity=False, overwrite=True,
+                )
+                manifest.record(run.docname, hashes[run.docname], package, run, root)
+        except execution.NotebookFailed as error:
+            raise ExtensionError(str(error)) from None
+        finally:
+            manifest.save()
+        logger.info(f"[casebook] executed in {time.perf_counter() - started:.1f} s")
+
+    seen = getattr(env, "casebook_exec_keys", {})
+    return [doc for doc in hashes if doc not in added and seen.get(doc) != manifest.key(doc)]
+
+
+def _remember_key(app: Sphinx, doctree) -> None:
+    docname = app.env.docname
+    key = _manifest(app).key(docname)
+    if key:
+        if not hasattr(app.env, "casebook_exec_keys"):
+            app.env.casebook_exec_keys = {}
+        app.env.casebook_exec_keys[docname] = key
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "casebook_exec_keys", {}).pop(docname, None)
+
+
+def _merge(app: Sphinx, env, docnames, other) -> None:
+    env.casebook_exec_keys = {**getattr(env, "casebook_exec_keys", {}),
+                              **{d: k for d, k in getattr(other, "casebook_exec_keys", {}).items() if d in docnames}}
+
+
+def _is_thebe(script) -> bool:
+    # Live code needs a remote kernel; the site is static and offline, so thebe is dropped.
+    name = str(getattr(script, "filename", script) or "")
+    body = getattr(script, "attributes", {}).get("body", "")
+    return "thebe" in name or "THEBE_JS_URL" in body
+
+
+def _page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files", [])
+    scripts[:] = [s for s in scripts if not _is_thebe(s)]  # the builder reads this same list
+    if doctree is not None and vega.page_has_chart(context.get("body", "")):
+        app.add_js_file(vega.LOADER, priority=400)
+        app.add_js_file(vega.bundle_name(), priority=900, loading_method="defer")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _set_root)
+    app.connect("builder-inited", _validate)
+    app.connect("env-get-outdated", _execute_stale)
+    app.connect("doctree-read", _remember_key)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("html-page-context", _page_scripts)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

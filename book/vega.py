@@ -1,0 +1,62 @@
+"""Vega, Vega-Lite and Vega-Embed served from the site itself.
+
+Altair's HTML output loads these from a CDN unless `VEGA_DEBUG` already declares matching
+versions and a global `vegaEmbed` exists. A small loader declares both before any chart runs;
+its `vegaEmbed` waits for the deferred bundle, so text paints before the chart code loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import altair as alt
+import vl_convert
+
+LOADER = "casebook-vega-loader.js"
+_CHART_MARKER = "vegaEmbed("
+
+# Runs before any chart; `casebookVega.resolve` is called by the bundle once it has loaded.
+_LOADER_JS = """(function () {
+  var resolveEmbed;
+  var ready = new Promise(function (resolve) { resolveEmbed = resolve; });
+  window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, %(versions)s);
+  window.casebookVega = { resolve: resolveEmbed };
+  window.vegaEmbed = function (element, spec, options) {
+    return ready.then(function (embed) { return embed(element, spec, options); });
+  };
+})();
+"""
+_BUNDLE_SNIPPET = "window.casebookVega.resolve(vegaEmbed);"
+
+
+def versions() -> dict[str, str]:
+    return {
+        "vega_version": alt.VEGA_VERSION,
+        "vegalite_version": alt.VEGALITE_VERSION,
+        "vegaembed_version": alt.VEGAEMBED_VERSION,
+    }
+
+
+def bundle_name() -> str:
+    tag = hashlib.sha256(json.dumps([vl_convert.__version__, versions()]).encode()).hexdigest()[:10]
+    return f"casebook-vega-{tag}.js"
+
+
+def write_static(folder: Path) -> Path:
+    """Write the loader and the bundle into `folder` (the bundle only when missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / LOADER).write_text(_LOADER_JS % {"versions": json.dumps(versions())}, encoding="utf-8")
+    bundle = folder / bundle_name()
+    if not bundle.exists():
+        for stale in folder.glob("casebook-vega-*.js"):
+            stale.unlink()
+        code = vl_convert.javascript_bundle(snippet=_BUNDLE_SNIPPET)
+        # A function scope keeps the bundle's top-level names from clashing with the theme's.
+        bundle.write_text("(function () {\n" + code + "\n})();\n", encoding="utf-8")
+    return folder
+
+
+def page_has_chart(body: str) -> bool:
+    return _CHART_MARKER in body

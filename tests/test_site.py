@@ -1,0 +1,72 @@
+"""The built site in a real browser, with every other host blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+
+
+def site_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if not p.relative_to(site).as_posix().startswith("_static/"))
+
+
+def open_page(browser, url: str):
+    """Open `url` offline; return the page, what it asked of other hosts, and console errors."""
+    context = browser.new_context()
+    external, errors = [], []
+
+    def guard(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return context, page, external, errors
+
+
+def test_every_page_offline_and_charts_draw(built_site, site_url, browser):
+    pages = site_pages(built_site)
+    assert "chapters/theory/milestones.html" in pages
+    charts_seen = 0
+    failures = []
+    for name in pages:
+        context, page, external, errors = open_page(browser, f"{site_url}/{name}")
+        charts = page.locator("div[id^='altair-viz-']")
+        count = charts.count()
+        for index in range(count):
+            chart = charts.nth(index)
+            try:
+                chart.locator("svg .mark-symbol, svg .mark-rect, svg .mark-line, svg .mark-text, svg .mark-rule, svg .mark-area")\
+                    .first.wait_for(state="attached", timeout=15000)
+            except Exception:
+                failures.append(f"{name}: chart {index + 1} did not draw")
+                continue
+            label = chart.get_attribute("aria-label") or ""
+            if len(label) < 20:
+                failures.append(f"{name}: chart {index + 1} has no text alternative ({label!r})")
+        charts_seen += count
+        page.wait_for_timeout(100)
+        failures += [f"{name}: requested another host: {url}" for url in external]
+        failures += [f"{name}: console error: {text}" for text in errors]
+        context.close()
+    assert not failures, "\n".join(failures)
+    assert charts_seen >= 1
+
+
+def test_vega_bundle_only_on_chart_pages(built_site):
+    for name in site_pages(built_site):
+        html = (built_site / name).read_text(encoding="utf-8")
+        has_chart = "vegaEmbed(" in html
+        assert ("casebook-vega-" in html) == has_chart, name
