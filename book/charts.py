@@ -35,3 +35,32 @@ def described(chart: alt.TopLevelMixin, title: str, description: str) -> alt.Top
     if not title.strip() or not description.strip():
         raise ValueError("every chart needs a title and a text description")
     return chart.properties(title=title, description=description)
+
+
+STAGE_ORDER = ["planning", "design", "funding", "management", "implementation", "supervision", "evaluation"]
+LEVEL_LABELS = {0: "0 not involved", 1: "1 informed or consulted", 2: "2 contributes", 3: "3 leads"}
+# Sequential blues (ColorBrewer), light to dark, readable in grey and for colour-blind readers.
+LEVEL_COLOURS = ["#f7fbff", "#9ecae1", "#4292c6", "#08306b"]
+
+
+def stage_heatmap(stages, actors, title: str, description: str, width=360):
+    """Actor × stage-of-production heatmap on the shared 0–3 scale (the book's coding)."""
+    names = dict(zip(actors.actor_id, actors.name_en.str.split("(").str[0].str.strip()))
+    frame = stages.assign(
+        actor=stages.actor_id.map(names).fillna(stages.actor_id),
+        involvement=stages.level.map(LEVEL_LABELS),
+    )
+    base = alt.Chart(frame).encode(
+        x=alt.X("stage:N", sort=STAGE_ORDER, title="Stage of production", axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("actor:N", title=None, sort=list(dict.fromkeys(frame.actor))),
+    )
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        color=alt.Color("involvement:N", title="Involvement (book's coding)",
+                        scale=alt.Scale(domain=list(LEVEL_LABELS.values()), range=LEVEL_COLOURS)),
+        tooltip=["actor:N", "stage:N", "level:Q", "evidence:N", "source:N"],
+    )
+    labels = base.mark_text(fontSize=12).encode(
+        text="level:Q",
+        color=alt.condition(alt.datum.level >= 2, alt.value("#ffffff"), alt.value("#222222")),
+    )
+    return described((cells + labels).properties(width=width, height=alt.Step(34)), title, description)

@@ -74,3 +74,15 @@ def cases_table(table: str) -> pd.DataFrame:
 
 def theory_table(name: str) -> pd.DataFrame:
     return read_table(paths.theory_dir() / f"{name}.csv", name)
+
+
+def metric(metrics: pd.DataFrame, indicator: str, source: str | None = None, kind: str | None = None) -> float:
+    """The one value of `indicator` (from `source`, of `kind`); an error if there is none or several."""
+    rows = metrics[metrics.indicator == indicator]
+    if source:
+        rows = rows[rows.source == source]
+    if kind:
+        rows = rows[rows.kind == kind]
+    if len(rows) != 1:
+        raise LookupError(f"expected one '{indicator}' row (source={source}, kind={kind}), found {len(rows)}")
+    return float(rows.value.iloc[0])

@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -118,12 +118,22 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
         return Executed(docname, nbformat.writes(nb), reads.read_log(log), result.time)
 
 
-def execute_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int, workers: int | None = None):
-    """Execute (docname, notebook JSON, cwd) jobs across the cores; yield results as they finish."""
+def execute_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int,
+                workers: int | None = None) -> tuple[list[Executed], list[str]]:
+    """Execute (docname, notebook JSON, cwd) jobs across the cores.
+
+    Returns the runs that succeeded and the error reports of those that failed, so that every
+    good result is kept even when one notebook fails.
+    """
     if not jobs:
-        return
+        return [], []
     workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
+    done, failed = [], []
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(_execute, docname, nb, cwd, str(root), timeout) for docname, nb, cwd in jobs]
-        for future in futures:
-            yield future.result()
+        for future in as_completed(futures):
+            try:
+                done.append(future.result())
+            except NotebookFailed as error:
+                failed.append(str(error))
+    return done, failed

@@ -79,19 +79,18 @@ def _execute_stale(app: Sphinx, env, added, changed, removed) -> list[str]:
         started = time.perf_counter()
         logger.info(f"[casebook] executing {len(jobs)} notebook(s) in parallel: "
                     + ", ".join(docname for docname, _, _ in jobs))
-        try:
-            for run in execution.execute_all(jobs, root, env.mystnb_config.execution_timeout):
-                nb = nbformat.reads(run.notebook, as_version=4)
-                uri = str(Path(env.doc2path(run.docname)))
-                cache.cache_notebook_bundle(
-                    CacheBundleIn(nb, uri, data={"execution_seconds": run.seconds}),
-                    check_validity=False, overwrite=True,
-                )
-                manifest.record(run.docname, hashes[run.docname], package, run, root)
-        except execution.NotebookFailed as error:
-            raise ExtensionError(str(error)) from None
-        finally:
-            manifest.save()
+        runs, failures = execution.execute_all(jobs, root, env.mystnb_config.execution_timeout)
+        for run in runs:
+            nb = nbformat.reads(run.notebook, as_version=4)
+            uri = str(Path(env.doc2path(run.docname)))
+            cache.cache_notebook_bundle(
+                CacheBundleIn(nb, uri, data={"execution_seconds": run.seconds}),
+                check_validity=False, overwrite=True,
+            )
+            manifest.record(run.docname, hashes[run.docname], package, run, root)
+        manifest.save()
+        if failures:
+            raise ExtensionError("\n\n".join(failures))
         logger.info(f"[casebook] executed in {time.perf_counter() - started:.1f} s")
 
     seen = getattr(env, "casebook_exec_keys", {})
@@ -127,8 +126,16 @@ def _page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None
     scripts = context.get("script_files", [])
     scripts[:] = [s for s in scripts if not _is_thebe(s)]  # the builder reads this same list
     if doctree is not None and vega.page_has_chart(context.get("body", "")):
+        app.add_css_file(vega.STYLE)
         app.add_js_file(vega.LOADER, priority=400)
         app.add_js_file(vega.bundle_name(), priority=900, loading_method="defer")
+
+
+def _forget_env_after_warnings(app: Sphinx, exception) -> None:
+    # Sphinx reports a page's warnings only when it re-reads the page; after a build with
+    # warnings, drop the saved environment so the next build re-reads every page and fails again.
+    if exception is not None or getattr(app, "_warncount", 0):
+        (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
 
 
 def setup(app: Sphinx) -> dict:
@@ -139,4 +146,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("html-page-context", _page_scripts)
+    app.connect("build-finished", _forget_env_after_warnings)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -15,6 +15,13 @@ import altair as alt
 import vl_convert
 
 LOADER = "casebook-vega-loader.js"
+STYLE = "casebook-charts.css"
+# Altair's output makes each chart a flex row, which squeezes a chart beside its controls.
+_STYLE_CSS = """.vega-embed { flex-direction: column; align-items: flex-start; max-width: 100%; overflow-x: auto; }
+.vega-embed svg { max-width: none; }
+.vega-embed .vega-bindings { margin-top: 0.5rem; font-size: 0.9rem; }
+.vega-embed .vega-bind { margin-bottom: 0.25rem; }
+"""
 _CHART_MARKER = "vegaEmbed("
 
 # Runs before any chart; `casebookVega.resolve` is called by the bundle once it has loaded.
@@ -47,6 +54,7 @@ def bundle_name() -> str:
 def write_static(folder: Path) -> Path:
     """Write the loader and the bundle into `folder` (the bundle only when missing)."""
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / STYLE).write_text(_STYLE_CSS, encoding="utf-8")
     (folder / LOADER).write_text(_LOADER_JS % {"versions": json.dumps(versions())}, encoding="utf-8")
     bundle = folder / bundle_name()
     if not bundle.exists():

@@ -25,12 +25,12 @@ def executed(result) -> set[str]:
 def test_rebuilds_follow_data_and_prose(tmp_path):
     copy = tmp_path / "book"
     shutil.copytree(ROOT, copy, ignore=IGNORE)
-    page = copy / "_build/html/chapters/theory/milestones.html"
+    page = copy / "_build/html/chapters/theory/concept.html"
 
-    assert "chapters/theory/milestones" in executed(build_book(copy))
+    assert "chapters/theory/concept" in executed(build_book(copy))
     assert executed(build_book(copy)) == set(), "a no-op rebuild executed notebooks"
 
-    chapter = copy / "chapters/theory/milestones.md"
+    chapter = copy / "chapters/theory/concept.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(
         "Three things stand out.", "Three things stand out here."), encoding="utf-8")
     assert executed(build_book(copy)) == set(), "a prose edit executed notebooks"
@@ -39,6 +39,6 @@ def test_rebuilds_follow_data_and_prose(tmp_path):
     csv = copy / "data/theory/milestones.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("Sherry Arnstein", "Sherry R. Arnstein"), encoding="utf-8")
     ran = executed(build_book(copy))
-    readers = {"chapters/theory/milestones"}
+    readers = {"chapters/theory/concept"}
     assert ran == readers, f"expected exactly the notebooks reading milestones.csv, got {ran}"
     assert "Sherry R. Arnstein" in page.read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ def open_page(browser, url: str):
 
 def test_every_page_offline_and_charts_draw(built_site, site_url, browser):
     pages = site_pages(built_site)
-    assert "chapters/theory/milestones.html" in pages
+    assert "chapters/theory/concept.html" in pages
     charts_seen = 0
     failures = []
     for name in pages:
