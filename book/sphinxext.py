@@ -140,6 +140,7 @@ def _forget_env_after_warnings(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _set_root)
+    app.add_css_file(vega.PAGE_STYLE)
     app.connect("builder-inited", _validate)
     app.connect("env-get-outdated", _execute_stale)
     app.connect("doctree-read", _remember_key)

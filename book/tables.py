@@ -17,4 +17,7 @@ def show_table(frame: pd.DataFrame, caption: str, columns: dict[str, str] | None
     table = frame.to_html(index=False, escape=True, na_rep=UNKNOWN, border=0,
                           classes=["casebook-table"], float_format=lambda x: f"{x:,.10g}")
     table = table.replace(">", f">\n<caption>{html.escape(caption)}</caption>", 1)
-    return HTML(table.replace("<th>", '<th scope="col">'))
+    table = table.replace("<th>", '<th scope="col">')
+    # A focusable, labelled region lets keyboard users scroll a table wider than the text column.
+    label = html.escape(caption, quote=True)
+    return HTML(f'<div class="casebook-table-scroll" role="region" tabindex="0" aria-label="{label}">{table}</div>')

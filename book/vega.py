@@ -15,6 +15,11 @@ import altair as alt
 import vl_convert
 
 LOADER = "casebook-vega-loader.js"
+PAGE_STYLE = "casebook.css"
+# Wide data tables scroll inside the text column instead of overflowing it.
+_PAGE_CSS = """.casebook-table-scroll { max-width: 100%; overflow-x: auto; margin-bottom: 1rem; }
+table.casebook-table caption { caption-side: top; text-align: left; }
+"""
 STYLE = "casebook-charts.css"
 # Altair's output makes each chart a flex row, which squeezes a chart beside its controls.
 _STYLE_CSS = """.vega-embed { flex-direction: column; align-items: flex-start; max-width: 100%; overflow-x: auto; }
@@ -55,6 +60,7 @@ def write_static(folder: Path) -> Path:
     """Write the loader and the bundle into `folder` (the bundle only when missing)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / STYLE).write_text(_STYLE_CSS, encoding="utf-8")
+    (folder / PAGE_STYLE).write_text(_PAGE_CSS, encoding="utf-8")
     (folder / LOADER).write_text(_LOADER_JS % {"versions": json.dumps(versions())}, encoding="utf-8")
     bundle = folder / bundle_name()
     if not bundle.exists():

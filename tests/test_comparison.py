@@ -1,0 +1,51 @@
+"""The comparison picks up any new case under data/cases/ without editing the chapter."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jupytext
+import pytest
+from nbclient import NotebookClient
+
+from book import compare, schema
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "fixture-village"
+
+
+@pytest.fixture
+def book_with_fixture(tmp_path, monkeypatch) -> Path:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    shutil.copytree(FIXTURE, tmp_path / "data" / "cases" / FIXTURE.name)
+    monkeypatch.setenv("CASEBOOK_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def test_fixture_case_validates(book_with_fixture):
+    assert [str(p) for p in schema.validate_all()] == []
+
+
+def test_fixture_case_in_every_comparison_table(book_with_fixture):
+    assert "fixture-village" in set(compare.profiles().case_id)
+    assert "Fixture Village" in set(compare.stage_matrix().case)
+    assert "fixture-village" in compare.bottleneck_table().columns
+    depth = compare.depth_scores().query("case_id == 'fixture-village'").set_index("dimension").score
+    assert depth["who takes part"] == 1  # residents and an administrator: 2 of 4 types
+    assert depth["stages residents share"] == 3  # villagers lead all seven stages
+    assert depth["institutionalisation"] == 3
+
+
+def test_comparison_chapter_shows_fixture_case(book_with_fixture):
+    chapter = ROOT / "chapters" / "synthesis" / "comparison.md"
+    notebook = jupytext.read(chapter)
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(chapter.parent)}}).execute()
+    outputs = "\n".join(
+        str(output.get("data", {}).get("text/html", "")) for cell in notebook.cells
+        if cell.cell_type == "code" for output in cell.get("outputs", [])
+    )
+    assert outputs.count("Fixture Village") >= 4, "the fixture case is missing from the chapter's tables and charts"
+    assert "777" in outputs  # its population reaches the profile table
