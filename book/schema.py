@@ -128,6 +128,8 @@ def validate_tables(folder: Path, bib_keys: set[str]) -> list[Problem]:
     for task in report.tasks:
         file = relative(folder / Path(task.place).name)
         for error in task.errors:
+            if _is_placeholder(getattr(error, "cell", None)):
+                continue
             header = isinstance(error, frictionless.errors.HeaderError)
             row = 1 if header else getattr(error, "row_number", None) or 0
             column = getattr(error, "field_name", None) or ""
@@ -169,6 +171,8 @@ def validate_case_profile(case_dir: Path, bib_keys: set[str]) -> list[Problem]:
     problems = []
     validator = jsonschema.Draft202012Validator(case_profile_schema())
     for error in sorted(validator.iter_errors(profile), key=lambda e: list(e.path)):
+        if _is_placeholder(error.instance):
+            continue
         where = ".".join(str(part) for part in error.path)
         problems.append(Problem(file, 0, where, error.message))
     if isinstance(profile, dict):
@@ -178,7 +182,8 @@ def validate_case_profile(case_dir: Path, bib_keys: set[str]) -> list[Problem]:
             if _is_placeholder(value):
                 problems.append(Problem(file, 0, where, f"placeholder still to fill in: {value!r}"))
         for index, source in enumerate(profile.get("sources") or []):
-            problems += _check_sources(file, 0, f"sources.{index}", source, bib_keys)
+            if not _is_placeholder(source):
+                problems += _check_sources(file, 0, f"sources.{index}", source, bib_keys)
     return problems
 
 
@@ -189,6 +194,16 @@ def validate_case(case_dir: Path, bib_keys: set[str]) -> list[Problem]:
             problems.append(Problem(relative(case_dir / f"{table}.csv"), 0, "",
                                     "file is missing: every case needs this table"))
     return problems + validate_tables(case_dir, bib_keys)
+
+
+def placeholders_by_case(problems: list[Problem]) -> dict[str, int]:
+    """Count the placeholder problems per case folder."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        parts = Path(problem.file).parts
+        if "placeholder" in problem.message and len(parts) > 2 and parts[:2] == ("data", "cases"):
+            counts[parts[2]] = counts.get(parts[2], 0) + 1
+    return counts
 
 
 def validate_all() -> list[Problem]:
