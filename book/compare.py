@@ -14,6 +14,8 @@ from book.charts import STAGE_ORDER
 # third-party professional teams, residents).
 PARTICIPANT_TYPES = ["policy maker", "administrator", "professional team", "residents"]
 NOT_TARGET = ["reported", "estimate", "census"]
+# Areas are compared in km²; rows in other units are converted, rows in unknown units are ignored.
+AREA_TO_KM2 = {"km²": 1.0, "ha": 0.01, "m²": 1e-6}
 
 
 def _span(values: pd.Series) -> tuple[float, float]:
@@ -36,8 +38,10 @@ def scales() -> pd.DataFrame:
     for case_id in data.case_ids():
         own = metrics[metrics.case_id == case_id]
         pop = _span(own[own.indicator == "population"].value)
-        area = _span(own[(own.indicator == "area") & (own.unit == "km²")].value)
-        density = (pop[0] / area[1], pop[1] / area[0]) if not pd.isna(pop[0]) and not pd.isna(area[0]) else (float("nan"),) * 2
+        areas = own[own.indicator == "area"]
+        area = _span(areas.value * areas.unit.map(AREA_TO_KM2).astype("Float64"))
+        known = not pd.isna(pop[0]) and not pd.isna(area[0])
+        density = (pop[0] / area[1], pop[1] / area[0]) if known else (float("nan"),) * 2
         for measure, (low, high) in (("population", pop), ("area (km²)", area), ("density (people per km²)", density)):
             rows.append({"case_id": case_id, "measure": measure, "low": low, "high": high})
     return pd.DataFrame(rows, columns=["case_id", "measure", "low", "high"])
@@ -60,7 +64,7 @@ def profiles() -> pd.DataFrame:
             "period": f"{period['start']}–{period.get('end') or 'ongoing or unknown'}",
             "focus": profile.get("service_focus", "unknown"),
             "population": _format_span(*span.loc["population", ["low", "high"]]),
-            "area_km2": _format_span(*span.loc["area (km²)", ["low", "high"]], digits=3),
+            "area_km2": _format_span(*span.loc["area (km²)", ["low", "high"]], digits=4),
             "density": _format_span(*span.loc["density (people per km²)", ["low", "high"]]),
             "actors": int((actors.case_id == case_id).sum()),
             "status": profile["status"],
