@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -138,6 +139,15 @@ def _forget_env_after_warnings(app: Sphinx, exception) -> None:
         (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
 
 
+def _copy_data(app: Sphinx, exception) -> None:
+    # The data catalogue and the chapters link to the datasets: publish them with the site.
+    if exception is None and app.builder.format == "html":
+        source = Path(app.srcdir) / "data"
+        target = Path(app.outdir) / "data"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _set_root)
     app.add_css_file(vega.PAGE_STYLE)
@@ -148,4 +158,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge)
     app.connect("html-page-context", _page_scripts)
     app.connect("build-finished", _forget_env_after_warnings)
+    app.connect("build-finished", _copy_data)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -39,7 +39,8 @@ def test_no_duplicate_keys():
 @pytest.mark.parametrize("chapter", chapter_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_chapter_citations_resolve(chapter):
     keys = bib.load().keys
-    cited = {key.strip() for group in CITE.findall(chapter.read_text(encoding="utf-8")) for key in group.split(",")}
+    text = re.sub(r"``.*?``", "", chapter.read_text(encoding="utf-8"))  # examples in inline code
+    cited = {key.strip() for group in CITE.findall(text) for key in group.split(",")}
     assert cited <= keys, f"unknown keys: {sorted(cited - keys)}"
 
 

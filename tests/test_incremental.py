@@ -3,6 +3,7 @@ a prose edit re-executes none, and a no-op rebuild executes nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -36,9 +37,14 @@ def test_rebuilds_follow_data_and_prose(tmp_path):
     assert executed(build_book(copy)) == set(), "a prose edit executed notebooks"
     assert "Three things stand out here." in page.read_text(encoding="utf-8")
 
+    manifest = json.loads((copy / "_build/.jupyter_cache/casebook-executions.json").read_text())
+    readers = {doc for doc, entry in manifest.items()
+               if any(dep["path"] == "data/theory/milestones.csv" for dep in entry["reads"])}
+    assert {"chapters/theory/concept", "chapters/back/data-catalogue"} <= readers
+    assert "chapters/cases/barking-dagenham" not in readers
+
     csv = copy / "data/theory/milestones.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("Sherry Arnstein", "Sherry R. Arnstein"), encoding="utf-8")
     ran = executed(build_book(copy))
-    readers = {"chapters/theory/concept"}
     assert ran == readers, f"expected exactly the notebooks reading milestones.csv, got {ran}"
     assert "Sherry R. Arnstein" in page.read_text(encoding="utf-8")

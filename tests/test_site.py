@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -70,3 +71,13 @@ def test_vega_bundle_only_on_chart_pages(built_site):
         html = (built_site / name).read_text(encoding="utf-8")
         has_chart = "vegaEmbed(" in html
         assert ("casebook-vega-" in html) == has_chart, name
+
+
+def test_data_downloads_resolve(built_site):
+    page = (built_site / "chapters/back/data-catalogue.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)" download>', page)
+    assert len(links) >= 20
+    for href in links:
+        target = (built_site / "chapters/back" / href).resolve()
+        assert target.is_file() and target.suffix == ".csv", href
+    assert "data/cases/kic-garden/stages.csv" in page

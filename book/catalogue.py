@@ -1,0 +1,59 @@
+"""The data catalogue: every dataset under data/, described from its Table Schema."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from book import bib, data, paths, reads, schema
+
+
+def schema_fields(table: str) -> pd.DataFrame:
+    """The columns of a table: name, type, required, allowed values, description."""
+    rows = []
+    for field in schema.table_schema(table)["fields"]:
+        constraints = field.get("constraints", {})
+        allowed = constraints.get("enum")
+        bounds = [f"{k} {constraints[k]}" for k in ("minimum", "maximum") if k in constraints]
+        rows.append({
+            "column": field["name"],
+            "type": field.get("type", "string"),
+            "required": "yes" if constraints.get("required") else "no",
+            "allowed": "; ".join(allowed) if allowed else (", ".join(bounds) or constraints.get("pattern", "")),
+            "description": field.get("description", ""),
+        })
+    return pd.DataFrame(rows)
+
+
+def csv_files() -> list:
+    files = sorted(paths.theory_dir().glob("*.csv"))
+    for case_id in data.case_ids():
+        files += sorted((paths.cases_dir() / case_id).glob("*.csv"))
+    return files
+
+
+def datasets() -> pd.DataFrame:
+    """One row per CSV: where it is, what it holds, its columns and types, rows and sources."""
+    rows = []
+    for path in csv_files():
+        table = data.read_table(path)
+        reads.record(path)
+        keys = sorted({k for cell in table.get("source", pd.Series(dtype="string")).dropna()
+                       for k in bib.source_keys(cell)})
+        relative = path.relative_to(paths.root()).as_posix()
+        rows.append({
+            "dataset": relative,
+            "group": "theory" if path.parent == paths.theory_dir() else f"case: {path.parent.name}",
+            "description": schema.table_schema(path.stem).get("description", ""),
+            "columns": ", ".join(f"{f['name']} ({f.get('type', 'string')})" for f in schema.table_schema(path.stem)["fields"]),
+            "rows": len(table),
+            "sources": "; ".join(keys),
+        })
+    return pd.DataFrame(rows)
+
+
+def download_link(relative_path: str, depth: int) -> str:
+    """An HTML link from a page `depth` folders below the site root to the copy of a data file."""
+    href = "../" * depth + relative_path
+    return f'<a href="{html.escape(href)}" download>{html.escape(relative_path)}</a>'
