@@ -6,6 +6,8 @@ title and a description; the description becomes the SVG's accessible name.
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 
 # Okabe & Ito's palette, safe for the common colour-vision deficiencies.
@@ -27,7 +29,28 @@ def casebook_theme() -> alt.theme.ThemeConfig:
     }
 
 
-alt.renderers.set_embed_options(renderer="svg", actions=False)
+class HtmlSafeJSONEncoder(json.JSONEncoder):
+    """JSON that is safe inside an HTML <script>: <, > and & are written as \\u escapes.
+
+    Altair embeds each chart's data in an inline script; without this, a data field containing
+    "</script>" would end the script early and let the rest run as markup.
+    """
+
+    @staticmethod
+    def _escape(text: str) -> str:
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    def encode(self, o) -> str:
+        return self._escape(super().encode(o))
+
+    def iterencode(self, o, _one_shot=False):
+        for chunk in super().iterencode(o, _one_shot):
+            yield self._escape(chunk)
+
+
+# One call: set_embed_options would reset the renderer's other options.
+alt.renderers.enable("html", json_kwds={"cls": HtmlSafeJSONEncoder},
+                     embed_options={"renderer": "svg", "actions": False})
 
 
 def described(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
@@ -18,12 +19,16 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from book import execution, schema, vega
+from book import execution, pages, schema, teaching, vega
 
 logger = logging.getLogger(__name__)
 
 
-def _set_root(app: Sphinx, _config) -> None:
+def _set_root(app: Sphinx, config) -> None:
+    # Pages are rewritten (not re-executed) when the build's own code changes.
+    config.casebook_code = hashlib.sha256(
+        b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.rglob("*.py")))
+    ).hexdigest()
     # Notebooks, the validator and the loader read the copy of the book being built.
     os.environ["CASEBOOK_ROOT"] = str(Path(app.srcdir).resolve())
     static = vega.write_static(Path(app.outdir).parent / ".casebook-static")
@@ -132,6 +137,21 @@ def _page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None
         app.add_js_file(vega.bundle_name(), priority=900, loading_method="defer")
 
 
+def _page_extras(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if doctree is None:
+        return
+    context["body"] = pages.fix_theme_html(context.get("body", ""))
+    entry = _manifest(app).entries.get(pagename)
+    if entry is None or "pathto" not in context:
+        return
+    notebook = pages.write_executed_notebook(app, pagename)
+    if notebook:
+        context["ipynb_source"] = notebook  # the theme's download menu offers it too
+    datasets = sorted(dep["path"] for dep in entry["reads"] if dep["path"].endswith(".csv"))
+    context["body"] += pages.extras_html(context["pathto"], pagename, context.get("title", ""),
+                                         notebook, datasets, app.config.version or "0.1.0")
+
+
 def _forget_env_after_warnings(app: Sphinx, exception) -> None:
     # Sphinx reports a page's warnings only when it re-reads the page; after a build with
     # warnings, drop the saved environment so the next build re-reads every page and fails again.
@@ -149,6 +169,8 @@ def _copy_data(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("casebook_code", "", "html")
+    app.add_directive("casebook-syllabus", teaching.Syllabus)
     app.connect("config-inited", _set_root)
     app.add_css_file(vega.PAGE_STYLE)
     app.connect("builder-inited", _validate)
@@ -156,6 +178,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _remember_key)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
+    app.connect("html-page-context", _page_extras, priority=400)  # before the theme's buttons
     app.connect("html-page-context", _page_scripts)
     app.connect("build-finished", _forget_env_after_warnings)
     app.connect("build-finished", _copy_data)

@@ -36,7 +36,14 @@ _LOADER_JS = """(function () {
   window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, %(versions)s);
   window.casebookVega = { resolve: resolveEmbed };
   window.vegaEmbed = function (element, spec, options) {
-    return ready.then(function (embed) { return embed(element, spec, options); });
+    return ready.then(function (embed) {
+      return embed(element, spec, options).then(function (result) {
+        // A chart wider than the text column scrolls; keyboard users must be able to reach it.
+        var box = typeof element === "string" ? document.querySelector(element) : element;
+        if (box && box.scrollWidth > box.clientWidth) { box.tabIndex = 0; }
+        return result;
+      });
+    });
   };
 })();
 """

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_book
+from conftest import ROOT, build_book, serve
+
+PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
 
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("incremental")]
 EXECUTED = re.compile(r"\[casebook\] executing \d+ notebook\(s\) in parallel: (.*)")
@@ -23,7 +25,7 @@ def executed(result) -> set[str]:
     return set(found.group(1).split(", ")) if found else set()
 
 
-def test_rebuilds_follow_data_and_prose(tmp_path):
+def test_rebuilds_follow_data_and_prose(tmp_path, browser):
     copy = tmp_path / "book"
     shutil.copytree(ROOT, copy, ignore=IGNORE)
     page = copy / "_build/html/chapters/theory/concept.html"
@@ -37,14 +39,30 @@ def test_rebuilds_follow_data_and_prose(tmp_path):
     assert executed(build_book(copy)) == set(), "a prose edit executed notebooks"
     assert "Three things stand out here." in page.read_text(encoding="utf-8")
 
+    # Edit two datasets: the milestones (drawn in a chart) and the definitions (shown in a table).
+    # The edits also smuggle markup into text fields: it must show as text and run nothing.
     manifest = json.loads((copy / "_build/.jupyter_cache/casebook-executions.json").read_text())
-    readers = {doc for doc, entry in manifest.items()
-               if any(dep["path"] == "data/theory/milestones.csv" for dep in entry["reads"])}
+    edited = {"data/theory/milestones.csv": ("Sherry Arnstein", f"Sherry R. Arnstein {PAYLOAD}"),
+              "data/theory/definitions.csv": ("Anyone outside the producing organisation",
+                                              f"Anyone outside the organisation {PAYLOAD}")}
+    readers = {doc for doc, entry in manifest.items() if any(dep["path"] in edited for dep in entry["reads"])}
     assert {"chapters/theory/concept", "chapters/back/data-catalogue"} <= readers
     assert "chapters/cases/barking-dagenham" not in readers
+    for path, (old, new) in edited.items():
+        csv = copy / path
+        csv.write_text(csv.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
-    csv = copy / "data/theory/milestones.csv"
-    csv.write_text(csv.read_text(encoding="utf-8").replace("Sherry Arnstein", "Sherry R. Arnstein"), encoding="utf-8")
     ran = executed(build_book(copy))
-    assert ran == readers, f"expected exactly the notebooks reading milestones.csv, got {ran}"
-    assert "Sherry R. Arnstein" in page.read_text(encoding="utf-8")
+    assert ran == readers, f"expected exactly the notebooks reading the edited files, got {ran}"
+    html = page.read_text(encoding="utf-8")
+    assert "Sherry R. Arnstein" in html and "Anyone outside the organisation" in html
+    assert "<script>window.__pwned" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=window.__pwned=2&gt;" in html
+
+    with serve(copy / "_build/html") as url:
+        tab = browser.new_page()
+        tab.goto(f"{url}/chapters/theory/concept.html", wait_until="load")
+        tab.wait_for_timeout(1500)
+        assert tab.evaluate("window.__pwned") is None, "markup from a data field ran in the page"
+        assert PAYLOAD in tab.inner_text("table"), "the table should show the markup as text"
+        tab.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -75,9 +76,40 @@ def test_vega_bundle_only_on_chart_pages(built_site):
 
 def test_data_downloads_resolve(built_site):
     page = (built_site / "chapters/back/data-catalogue.html").read_text(encoding="utf-8")
-    links = re.findall(r'<a href="([^"]+)" download>', page)
+    links = [h for h in re.findall(r'<a href="([^"]+)" download>', page) if "/data/" in h]
     assert len(links) >= 20
     for href in links:
         target = (built_site / "chapters/back" / href).resolve()
         assert target.is_file() and target.suffix == ".csv", href
     assert "data/cases/kic-garden/stages.csv" in page
+
+
+def test_chapters_offer_notebook_data_and_citation(built_site):
+    for name in ("chapters/theory/concept.html", "chapters/cases/fengquan-gujing.html",
+                 "chapters/synthesis/comparison.html"):
+        page = (built_site / name).read_text(encoding="utf-8")
+        links = re.findall(r'<a href="([^"]+)" download>', page)
+        notebooks = [h for h in links if h.endswith(".ipynb")]
+        datasets = [h for h in links if h.endswith(".csv")]
+        assert len(notebooks) == 1 and datasets, name
+        for href in links:
+            assert (built_site / name).parent.joinpath(href).resolve().is_file(), href
+        notebook = json.loads((built_site / name).parent.joinpath(notebooks[0]).read_text(encoding="utf-8"))
+        assert any(cell.get("outputs") for cell in notebook["cells"]), "the notebook download has no outputs"
+        assert 'id="cite-this-chapter"' in page and "download-notebook-button" in page
+
+
+def test_no_serious_accessibility_violations(built_site, site_url, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    failures = []
+    for name in site_pages(built_site):
+        context, page, _, _ = open_page(browser, f"{site_url}/{name}")
+        page.wait_for_timeout(300)  # let charts finish drawing
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                node = violation["nodes"][0]
+                failures.append(f"{name}: {violation['id']} ({violation['impact']}) at {node['target']}: {node['html'][:120]}")
+        context.close()
+    assert not failures, "\n".join(failures)
