@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-from-lock
 SITE   := _build/html
 PORT   ?= 8000
 
-.PHONY: book test serve clean lock validate
+.PHONY: book test serve clean lock validate pdf
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=/path/to/python3.11)")'
@@ -23,6 +23,9 @@ validate: $(STAMP)
 book: validate
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is built: open $(SITE)/index.html, or run 'make serve'."
+
+pdf: validate
+	$(BIN)/python -m book pdf
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadgroup

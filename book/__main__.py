@@ -1,4 +1,4 @@
-"""Command line: python -m book validate | new-case <id>"""
+"""Command line: python -m book validate | new-case <id> | pdf"""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ def new_case(args) -> int:
     return 0
 
 
+def pdf(_args) -> int:
+    from book.pdf import build_pdf
+
+    print(f"The PDF is at {build_pdf()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m book", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     scaffold = commands.add_parser("new-case", help="scaffold a new case's data folder and chapter")
     scaffold.add_argument("case_id", help="lower-case words joined by hyphens, e.g. kic-garden")
     scaffold.set_defaults(run=new_case)
+    commands.add_parser("pdf", help="build the whole book as one PDF").set_defaults(run=pdf)
     args = parser.parse_args(argv)
     return args.run(args)
 

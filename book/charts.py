@@ -80,7 +80,7 @@ def stage_heatmap(stages, actors, title: str, description: str, width=360):
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         color=alt.Color("involvement:N", title="Involvement (book's coding)",
                         scale=alt.Scale(domain=list(LEVEL_LABELS.values()), range=LEVEL_COLOURS),
-                        legend=alt.Legend(orient="bottom", columns=2)),
+                        legend=alt.Legend(orient="bottom", columns=2, titleLimit=400)),
         tooltip=["actor:N", "stage:N", "level:Q", "evidence:N", "source:N"],
     )
     labels = base.mark_text(fontSize=12).encode(

@@ -54,7 +54,8 @@ def dependency_digest(entry: dict, root: Path) -> str | None:
 
 
 # Modules the build uses but notebooks never import: editing them re-executes nothing.
-BUILD_ONLY_MODULES = {"__main__.py", "execution.py", "sphinxext.py", "vega.py", "bench.py", "scaffold.py"}
+BUILD_ONLY_MODULES = {"__main__.py", "execution.py", "sphinxext.py", "vega.py", "bench.py", "scaffold.py",
+                      "pages.py", "teaching.py", "pdf.py"}
 
 
 def package_digest() -> str:

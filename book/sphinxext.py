@@ -35,6 +35,14 @@ def _set_root(app: Sphinx, config) -> None:
     app.config.html_static_path.append(str(static))
 
 
+def _single_page_handlers(app: Sphinx) -> None:
+    # Sphinx uses only the handlers registered for "singlehtml" once any extension registers
+    # one, so nodes registered for "html" (myst-nb's hidden-cell toggles) lose theirs; merge them.
+    if app.builder.name == "singlehtml":
+        handlers = app.registry.translation_handlers
+        handlers["singlehtml"] = {**handlers.get("html", {}), **handlers.get("singlehtml", {})}
+
+
 def _validate(app: Sphinx) -> None:
     problems = schema.validate_all()
     if problems:
@@ -174,6 +182,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _set_root)
     app.add_css_file(vega.PAGE_STYLE)
     app.connect("builder-inited", _validate)
+    app.connect("builder-inited", _single_page_handlers)
     app.connect("env-get-outdated", _execute_stale)
     app.connect("doctree-read", _remember_key)
     app.connect("env-purge-doc", _purge)
