@@ -72,7 +72,8 @@ def write_static(folder: Path) -> Path:
     bundle = folder / bundle_name()
     if not bundle.exists():
         for stale in folder.glob("casebook-vega-*.js"):
-            stale.unlink()
+            if stale.name != LOADER:
+                stale.unlink()
         code = vl_convert.javascript_bundle(snippet=_BUNDLE_SNIPPET)
         # A function scope keeps the bundle's top-level names from clashing with the theme's.
         bundle.write_text("(function () {\n" + code + "\n})();\n", encoding="utf-8")

@@ -7,4 +7,4 @@ pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
 
 def test_book_builds(built_site):
     assert (built_site / "index.html").exists()
-    assert (built_site / "chapters" / "theory" / "milestones.html").exists()
+    assert (built_site / "chapters" / "theory" / "concept.html").exists()
