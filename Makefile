@@ -8,7 +8,11 @@ STAMP  := $(VENV)/.installed-from-lock
 SITE   := _build/html
 PORT   ?= 8000
 
-.PHONY: book test serve clean lock validate pdf
+# Everything the site is built from; folders are listed too, so adding or deleting a file counts.
+SOURCES := $(shell find chapters data book -not -path '*/__pycache__*') _config.yml _toc.yml references.bib
+SITE_STAMP := $(SITE)/.built-from-sources
+
+.PHONY: book test serve clean lock validate pdf bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=/path/to/python3.11)")'
@@ -20,9 +24,14 @@ $(STAMP): requirements.lock pyproject.toml
 validate: $(STAMP)
 	$(BIN)/python -m book validate
 
-book: validate
-	$(BIN)/jupyter-book build . -W -n --keep-going
+book: $(SITE_STAMP)
 	@echo "The book is built: open $(SITE)/index.html, or run 'make serve'."
+
+# Rebuilt only when a source is newer than the last successful build.
+$(SITE_STAMP): $(STAMP) $(SOURCES)
+	$(BIN)/python -m book validate
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@touch $@
 
 pdf: validate
 	$(BIN)/python -m book pdf
@@ -34,6 +43,9 @@ serve:
 	@test -f $(SITE)/index.html || { echo "No site yet: run 'make book' first."; exit 1; }
 	@echo "Serving $(SITE) on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) $(PORT)
+
+bench: $(STAMP)
+	$(BIN)/python -m book bench
 
 clean:
 	rm -rf _build .pytest_cache

@@ -1,4 +1,4 @@
-"""Command line: python -m book validate | new-case <id> | pdf"""
+"""Command line: python -m book validate | new-case <id> | pdf | bench"""
 
 from __future__ import annotations
 
@@ -52,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     scaffold.add_argument("case_id", help="lower-case words joined by hyphens, e.g. kic-garden")
     scaffold.set_defaults(run=new_case)
     commands.add_parser("pdf", help="build the whole book as one PDF").set_defaults(run=pdf)
+    commands.add_parser("bench", help="measure build times, page weights and Lighthouse scores",
+                        add_help=False).set_defaults(run=None)
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["bench"]:
+        from book import bench
+
+        return bench.main(argv[1:])
     args = parser.parse_args(argv)
     return args.run(args)
 

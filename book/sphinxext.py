@@ -136,13 +136,32 @@ def _is_thebe(script) -> bool:
     return "thebe" in name or "THEBE_JS_URL" in body
 
 
+# Inline scripts on every page assign to this file's global, so it must load before them.
+RENDER_BLOCKING = ("documentation_options.js",)
+
+
+def _deferred(script):
+    """The same script, loaded without blocking the first paint."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    name = str(getattr(script, "filename", "") or "")
+    attributes = getattr(script, "attributes", {})
+    if not name or name.endswith(RENDER_BLOCKING) or "defer" in attributes or "async" in attributes:
+        return script
+    return _JavaScript(script.filename, priority=script.priority, **{**attributes, "defer": "defer"})
+
+
 def _page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     scripts = context.get("script_files", [])
-    scripts[:] = [s for s in scripts if not _is_thebe(s)]  # the builder reads this same list
     if doctree is not None and vega.page_has_chart(context.get("body", "")):
         app.add_css_file(vega.STYLE)
-        app.add_js_file(vega.LOADER, priority=400)
+        # Inline, so the charts' own inline scripts find it; the bundle itself is deferred.
+        app.add_js_file(None, body=vega.loader_js(), priority=400)
         app.add_js_file(vega.bundle_name(), priority=900, loading_method="defer")
+    # The builder reads this same list: edit it in place. The search page's own inline script
+    # calls into Sphinx's scripts as it loads, so there they stay as they are.
+    defer = _deferred if pagename != "search" else (lambda script: script)
+    scripts[:] = [defer(s) for s in scripts if not _is_thebe(s)]
 
 
 def _page_extras(app: Sphinx, pagename, templatename, context, doctree) -> None:

@@ -1,8 +1,8 @@
 """Vega, Vega-Lite and Vega-Embed served from the site itself.
 
 Altair's HTML output loads these from a CDN unless `VEGA_DEBUG` already declares matching
-versions and a global `vegaEmbed` exists. A small loader declares both before any chart runs;
-its `vegaEmbed` waits for the deferred bundle, so text paints before the chart code loads.
+versions and a global `vegaEmbed` exists. A small inline loader declares both before any chart
+runs; its `vegaEmbed` waits for the deferred bundle, so text paints before the chart code loads.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 import altair as alt
 import vl_convert
 
-LOADER = "casebook-vega-loader.js"
 PAGE_STYLE = "casebook.css"
 # Wide data tables scroll inside the text column instead of overflowing it.
 _PAGE_CSS = """.casebook-table-scroll { max-width: 100%; overflow-x: auto; margin-bottom: 1rem; }
@@ -58,6 +57,10 @@ def versions() -> dict[str, str]:
     }
 
 
+def loader_js() -> str:
+    return _LOADER_JS % {"versions": json.dumps(versions())}
+
+
 def bundle_name() -> str:
     tag = hashlib.sha256(json.dumps([vl_convert.__version__, versions()]).encode()).hexdigest()[:10]
     return f"casebook-vega-{tag}.js"
@@ -68,12 +71,10 @@ def write_static(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / STYLE).write_text(_STYLE_CSS, encoding="utf-8")
     (folder / PAGE_STYLE).write_text(_PAGE_CSS, encoding="utf-8")
-    (folder / LOADER).write_text(_LOADER_JS % {"versions": json.dumps(versions())}, encoding="utf-8")
     bundle = folder / bundle_name()
     if not bundle.exists():
         for stale in folder.glob("casebook-vega-*.js"):
-            if stale.name != LOADER:
-                stale.unlink()
+            stale.unlink()
         code = vl_convert.javascript_bundle(snippet=_BUNDLE_SNIPPET)
         # A function scope keeps the bundle's top-level names from clashing with the theme's.
         bundle.write_text("(function () {\n" + code + "\n})();\n", encoding="utf-8")

@@ -1,0 +1,277 @@
+"""`make bench`: build times, page weights and Lighthouse scores, measured on this machine.
+
+Everything runs on temporary copies of the book, so the working tree is left alone. Timed figures
+are medians of several runs. Nothing here is a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gzip
+import http.server
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from book import paths
+
+IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", "*.egg-info")
+EXECUTED = re.compile(r"\[casebook\] executing \d+ notebook\(s\) in parallel: (.*)")
+STOCK_EXECUTED = re.compile(r"Executing notebook using")
+LIGHTHOUSE = "lighthouse@12.2.3"
+TEXT_PAGE = "chapters/back/glossary.html"
+CHART_PAGE = "chapters/theory/concept.html"
+PROSE_CHAPTER = "chapters/theory/core-points.md"
+DATA_FILE = "data/theory/arnstein.csv"
+
+
+def jupyter_book() -> str:
+    return str(Path(sys.executable).with_name("jupyter-book"))
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, str]:
+    env = {**os.environ, "CASEBOOK_ROOT": str(cwd)}
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return seconds, result.stdout + result.stderr
+
+
+def build(copy: Path, config: str | None = None) -> tuple[float, str]:
+    cmd = [jupyter_book(), "build", str(copy), "-W", "-n", "--keep-going"]
+    if config:
+        cmd += ["--config", str(copy / config)]
+    return timed(cmd, copy)
+
+
+def executed(log: str) -> list[str]:
+    found = EXECUTED.search(log)
+    return sorted(found.group(1).split(", ")) if found else []
+
+
+def stock_config(copy: Path) -> str:
+    """Jupyter Book's stock behaviour: every notebook executed serially at build time."""
+    text = (copy / "_config.yml").read_text(encoding="utf-8")
+    text = text.replace("execute_notebooks: cache", "execute_notebooks: force")
+    (copy / "_config.stock.yml").write_text(text, encoding="utf-8")
+    return "_config.stock.yml"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def toggle(path: Path, old: str, new: str, times: int) -> str:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1) if times % 2 == 0 else text.replace(new, old, 1), encoding="utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- page weights
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server that compresses text, as static hosts such as GitHub Pages do."""
+
+    COMPRESS = (".html", ".js", ".css", ".json", ".svg", ".txt", ".csv", ".ipynb")
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix in self.COMPRESS and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(path.read_bytes(), 6)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=3600")
+            self.end_headers()
+            return _Bytes(body)
+        return super().send_head()
+
+
+class _Bytes:
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, *_):
+        data, self.data = self.data, b""
+        return data
+
+    def close(self):
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    handler = functools.partial(_GzipHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def first_visit(url: str) -> dict:
+    """Bytes transferred (compressed) and requests made when a page is first opened."""
+    from playwright.sync_api import sync_playwright
+
+    from book.pdf import CHROMIUM_ARGS, chromium
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        session = page.context.new_cdp_session(page)
+        session.send("Network.enable")
+        sizes: dict[str, int] = {}
+        session.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+        page.goto(url, wait_until="networkidle")
+        page.wait_for_timeout(500)
+        browser.close()
+    return {"requests": len(sizes), "bytes": sum(sizes.values())}
+
+
+def html_weights(site: Path) -> list[tuple[str, int]]:
+    return sorted((p.relative_to(site).as_posix(), p.stat().st_size)
+                  for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+# ---------------------------------------------------------------- Lighthouse
+
+
+def lighthouse(url: str, work: Path) -> float | None:
+    """Lighthouse performance score (desktop preset, devtools throttling), or None if unavailable."""
+    tool = work / "lighthouse"
+    binary = tool / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        tool.mkdir(parents=True, exist_ok=True)
+        install = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tool), LIGHTHOUSE],
+                                 capture_output=True, text=True)
+        if install.returncode != 0:
+            print(f"  (Lighthouse could not be installed: {install.stderr.strip()[-300:]})")
+            return None
+    from book.pdf import chromium
+
+    report = work / "lighthouse.json"
+    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
+    result = subprocess.run(
+        [str(binary), url, "--preset=desktop", "--throttling-method=devtools", "--only-categories=performance",
+         "--output=json", f"--output-path={report}", f"--chrome-flags={flags}", "--quiet"],
+        capture_output=True, text=True, env={**os.environ, "CHROME_PATH": chromium()},
+    )
+    if result.returncode != 0 or not report.exists():
+        print(f"  (Lighthouse failed on {url}: {result.stderr.strip()[-300:]})")
+        return None
+    return json.loads(report.read_text())["categories"]["performance"]["score"]
+
+
+# ---------------------------------------------------------------- the run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m book bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs per timed figure (median reported)")
+    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
+    args = parser.parse_args(argv)
+    root = paths.root()
+    rows: list[tuple[str, str]] = []
+
+    def report(label: str, value: str) -> None:
+        rows.append((label, value))
+        print(f"  {label}: {value}", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-") as scratch:
+        work = Path(scratch)
+        ours, stock = work / "ours", work / "stock"
+        shutil.copytree(root, ours, ignore=IGNORE)
+        shutil.copytree(root, stock, ignore=IGNORE)
+        config = stock_config(stock)
+
+        print(f"Cold builds ({args.runs} runs each, alternating)...", flush=True)
+        cold_ours, cold_stock = [], []
+        for _ in range(args.runs):
+            shutil.rmtree(ours / "_build", ignore_errors=True)
+            cold_ours.append(build(ours)[0])
+            shutil.rmtree(stock / "_build", ignore_errors=True)
+            seconds, log = build(stock, config)
+            cold_stock.append(seconds)
+        report("cold build, this book's parallel data-aware execution", f"{median(cold_ours):.1f} s")
+        report("cold build, Jupyter Book's serial execute_notebooks: force", f"{median(cold_stock):.1f} s")
+        report("ratio (target <= 0.65)", f"{median(cold_ours) / median(cold_stock):.2f}")
+
+        noop = [build(ours)[0] for _ in range(args.runs)]
+        report("no-op rebuild (jupyter-book build)", f"{median(noop):.1f} s")
+        os.symlink(root / ".venv", ours / ".venv")
+        make_noop = [timed(["make", "--no-print-directory", "book"], ours)[0] for _ in range(args.runs)]
+        report("no-op rebuild (make book, target <= 2 s)", f"{median(make_noop):.2f} s")
+
+        prose, prose_ran = [], set()
+        chapter = ours / PROSE_CHAPTER
+        for run in range(args.runs):
+            toggle(chapter, "The list is ordinary;", "The list is an ordinary one;", run)
+            seconds, log = build(ours)
+            prose.append(seconds)
+            prose_ran.update(executed(log))
+        report("prose-edit rebuild", f"{median(prose):.1f} s, notebooks re-executed: {len(prose_ran)}")
+
+        data_times, data_ran = [], set()
+        csv = ours / DATA_FILE
+        for run in range(args.runs):
+            toggle(csv, "Manipulation,", "Manipulation (rung 1),", run)
+            seconds, log = build(ours)
+            data_times.append(seconds)
+            data_ran.update(executed(log))
+        report(f"data-edit rebuild ({DATA_FILE})",
+               f"{median(data_times):.1f} s, re-executed: {', '.join(sorted(data_ran)) or 'none'}")
+
+        site = ours / "_build" / "html"
+        weights = html_weights(site)
+        chapter_html = dict(weights)[CHART_PAGE]
+        report("HTML per page (min / median / max)",
+               f"{min(w for _, w in weights) / 1024:.0f} / {median([w for _, w in weights]) / 1024:.0f} / "
+               f"{max(w for _, w in weights) / 1024:.0f} KiB over {len(weights)} pages")
+        static = sum(p.stat().st_size for p in (site / "_static").rglob("*") if p.is_file())
+        report("shared assets in _static (all pages, uncompressed)", f"{static / 1024 / 1024:.1f} MiB")
+        with serve(site) as url:
+            for page in (TEXT_PAGE, CHART_PAGE):
+                visit = first_visit(f"{url}/{page}")
+                report(f"first visit to {page} (gzip)", f"{visit['bytes'] / 1024:.0f} KiB in {visit['requests']} requests"
+                       + (f" (HTML {chapter_html / 1024:.0f} KiB uncompressed)" if page == CHART_PAGE else ""))
+            if not args.skip_lighthouse:
+                for page in (TEXT_PAGE, CHART_PAGE):
+                    score = lighthouse(f"{url}/{page}", root / "_build" / "bench")
+                    report(f"Lighthouse performance, {page} (target >= 0.9)",
+                           "unavailable" if score is None else f"{score:.2f}")
+
+    if not args.skip_tests:
+        print("Test suite (one run)...", flush=True)
+        seconds, _ = timed([sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", "-q"], root)
+        report("full test suite (make test)", f"{seconds:.0f} s")
+
+    width = max(len(label) for label, _ in rows)
+    print("\n| measure | value |\n| --- | --- |")
+    for label, value in rows:
+        print(f"| {label.ljust(width)} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
