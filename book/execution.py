@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -119,22 +119,12 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
         return Executed(docname, nbformat.writes(nb), reads.read_log(log), result.time)
 
 
-def execute_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int,
-                workers: int | None = None) -> tuple[list[Executed], list[str]]:
-    """Execute (docname, notebook JSON, cwd) jobs across the cores.
+def submit_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int, workers: int | None = None):
+    """Start executing (docname, notebook JSON, cwd) jobs across the cores.
 
-    Returns the runs that succeeded and the error reports of those that failed, so that every
-    good result is kept even when one notebook fails.
+    Returns the pool and a future per docname; the caller collects results as it needs them.
     """
-    if not jobs:
-        return [], []
-    workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
-    done, failed = [], []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(_execute, docname, nb, cwd, str(root), timeout) for docname, nb, cwd in jobs]
-        for future in as_completed(futures):
-            try:
-                done.append(future.result())
-            except NotebookFailed as error:
-                failed.append(str(error))
-    return done, failed
+    workers = workers or int(os.environ.get("CASEBOOK_WORKERS", 0)) or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(max_workers=max(1, min(len(jobs), workers)), mp_context=get_context("spawn"))
+    futures = {docname: pool.submit(_execute, docname, nb, cwd, str(root), timeout) for docname, nb, cwd in jobs}
+    return pool, futures

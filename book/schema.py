@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import frictionless
-import jsonschema
 import yaml
 
-from book import bib, paths
+from book import paths
+
+# frictionless, jsonschema and the bibliography parser are imported where validation needs them:
+# notebooks import this module for the schemas alone, and every kernel would pay for them.
 
 PLACEHOLDER = "TODO"
 CASE_PROFILE = "case.yaml"
@@ -82,6 +83,8 @@ def _walk_strings(node, trail=()):
 
 
 def _check_sources(file: str, row: int, column: str, cell, keys: set[str]) -> list[Problem]:
+    from book import bib
+
     problems = []
     for key in bib.source_keys(cell or ""):
         if not bib.KEY_PATTERN.match(key):
@@ -94,6 +97,8 @@ def _check_sources(file: str, row: int, column: str, cell, keys: set[str]) -> li
 
 
 def validate_bibliography(path: Path) -> tuple[list[Problem], set[str]]:
+    from book import bib
+
     file = relative(path)
     if not path.exists():
         return [Problem(file, 0, "", "file is missing")], set()
@@ -108,6 +113,8 @@ def validate_bibliography(path: Path) -> tuple[list[Problem], set[str]]:
 
 def validate_tables(folder: Path, bib_keys: set[str]) -> list[Problem]:
     """Validate every CSV in one folder as one data package (so foreign keys resolve)."""
+    import frictionless
+
     problems: list[Problem] = []
     resources = []
     for csv in sorted(folder.glob("*.csv")):
@@ -139,7 +146,7 @@ def validate_tables(folder: Path, bib_keys: set[str]) -> list[Problem]:
     return problems
 
 
-def _check_cells(csv: Path, schema: frictionless.Schema, bib_keys: set[str]) -> list[Problem]:
+def _check_cells(csv: Path, schema, bib_keys: set[str]) -> list[Problem]:
     """Source keys and placeholders: what the Table Schema cannot express."""
     import csv as csvlib
 
@@ -168,6 +175,8 @@ def validate_case_profile(case_dir: Path, bib_keys: set[str]) -> list[Problem]:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark else 0
         return [Problem(file, row, "", f"malformed YAML: {getattr(error, 'problem', error)}")]
+    import jsonschema
+
     problems = []
     validator = jsonschema.Draft202012Validator(case_profile_schema())
     for error in sorted(validator.iter_errors(profile), key=lambda e: list(e.path)):

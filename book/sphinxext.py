@@ -1,9 +1,10 @@
 """Sphinx extension: validate data, execute stale notebooks in parallel, ship Vega offline.
 
 - builder-inited: the data and references.bib are validated; any problem stops the build
-  before a notebook runs.
-- env-get-outdated: stale notebooks (code, data read, or `book` package changed) execute across
-  the cores into myst-nb's jupyter-cache, and their pages are re-read even when only a CSV changed.
+  before a notebook runs. Then stale notebooks (code, data read, or `book` code changed) start
+  executing across the cores, while Sphinx carries on.
+- env-get-outdated: their pages are re-read, even when only a CSV changed.
+- source-read: a page waits for its own notebook, whose outputs go into myst-nb's jupyter-cache.
 - html-page-context: pages that draw a chart get the Vega bundle, served from the site itself.
 """
 
@@ -31,8 +32,12 @@ def _set_root(app: Sphinx, config) -> None:
     ).hexdigest()
     # Notebooks, the validator and the loader read the copy of the book being built.
     os.environ["CASEBOOK_ROOT"] = str(Path(app.srcdir).resolve())
-    static = vega.write_static(Path(app.outdir).parent / ".casebook-static")
-    app.config.html_static_path.append(str(static))
+    _static_dir(app).mkdir(parents=True, exist_ok=True)  # filled once execution has started
+    app.config.html_static_path.append(str(_static_dir(app)))
+
+
+def _static_dir(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / ".casebook-static"
 
 
 def _single_page_handlers(app: Sphinx) -> None:
@@ -68,13 +73,61 @@ def _notebooks(app: Sphinx, env) -> dict[str, tuple[Path, object]]:
     return found
 
 
-def _execute_stale(app: Sphinx, env, added, changed, removed) -> list[str]:
-    if env.mystnb_config.execution_mode != "cache":
-        return []
+class _Run:
+    """Notebooks executing in worker processes while Sphinx gets on with the rest of the build."""
+
+    def __init__(self, app: Sphinx, jobs, hashes, package: str):
+        from jupyter_cache import get_cache
+
+        self.app, self.hashes, self.package = app, hashes, package
+        self.root = Path(app.srcdir).resolve()
+        self.cache = get_cache(app.env.mystnb_config.execution_cache_path)
+        self.manifest = _manifest(app)
+        self.started = time.perf_counter()
+        self.pool, self.futures = execution.submit_all(jobs, self.root, app.env.mystnb_config.execution_timeout)
+
+    def collect(self, docname: str) -> None:
+        """Wait for one notebook and put its outputs in the cache myst-nb reads."""
+        from jupyter_cache.base import CacheBundleIn
+        import nbformat
+
+        future = self.futures.pop(docname, None)
+        if future is None:
+            return
+        try:
+            run = future.result()
+        except execution.NotebookFailed as error:
+            self.close(cancel=True)
+            raise ExtensionError(str(error)) from None
+        nb = nbformat.reads(run.notebook, as_version=4)
+        self.cache.cache_notebook_bundle(
+            CacheBundleIn(nb, str(self.app.env.doc2path(docname)), data={"execution_seconds": run.seconds}),
+            check_validity=False, overwrite=True,
+        )
+        self.manifest.record(docname, self.hashes[docname], self.package, run, self.root)
+        self.manifest.save()
+
+    def finish(self) -> None:
+        for docname in sorted(self.futures):
+            self.collect(docname)
+        self.close()
+        logger.info(f"[casebook] executed in {time.perf_counter() - self.started:.1f} s")
+
+    def close(self, cancel: bool = False) -> None:
+        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+def _start_execution(app: Sphinx) -> None:
+    """Find stale notebooks and start executing them, before Sphinx reads any page."""
+    env = app.env
+    app.casebook_run = None
+    if env.mystnb_config.execution_mode != "cache" or app.builder.format != "html":
+        vega.write_static(_static_dir(app))
+        return
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
     import nbformat
 
+    env.find_files(app.config, app.builder)
     cache = get_cache(env.mystnb_config.execution_cache_path)
     manifest = _manifest(app)
     root = Path(app.srcdir).resolve()
@@ -88,27 +141,38 @@ def _execute_stale(app: Sphinx, env, added, changed, removed) -> list[str]:
             cached = None
         if cached is None or not manifest.is_fresh(docname, hashes[docname], package, root):
             jobs.append((docname, nbformat.writes(nb), str(path.parent)))
-
+    app.casebook_hashes = hashes
     if jobs:
-        started = time.perf_counter()
         logger.info(f"[casebook] executing {len(jobs)} notebook(s) in parallel: "
                     + ", ".join(docname for docname, _, _ in jobs))
-        runs, failures = execution.execute_all(jobs, root, env.mystnb_config.execution_timeout)
-        for run in runs:
-            nb = nbformat.reads(run.notebook, as_version=4)
-            uri = str(Path(env.doc2path(run.docname)))
-            cache.cache_notebook_bundle(
-                CacheBundleIn(nb, uri, data={"execution_seconds": run.seconds}),
-                check_validity=False, overwrite=True,
-            )
-            manifest.record(run.docname, hashes[run.docname], package, run, root)
-        manifest.save()
-        if failures:
-            raise ExtensionError("\n\n".join(failures))
-        logger.info(f"[casebook] executed in {time.perf_counter() - started:.1f} s")
+        app.casebook_run = _Run(app, jobs, hashes, package)
+    vega.write_static(_static_dir(app))  # meanwhile: the chart bundle, when missing
 
+
+def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Pages to re-read: those whose notebook is running, or ran since the page was last read."""
+    run = app.casebook_run
+    running = set(run.futures) if run else set()
+    manifest = _manifest(app)
     seen = getattr(env, "casebook_exec_keys", {})
-    return [doc for doc in hashes if doc not in added and seen.get(doc) != manifest.key(doc)]
+    stale = {doc for doc in getattr(app, "casebook_hashes", {}) if seen.get(doc) != manifest.key(doc)}
+    return sorted((running | stale) - set(added))
+
+
+def _await_notebook(app: Sphinx, docname: str, source) -> None:
+    if app.casebook_run:
+        app.casebook_run.collect(docname)
+
+
+def _finish_execution(app: Sphinx, env) -> None:
+    if app.casebook_run:
+        app.casebook_run.finish()
+        app.casebook_run = None
+
+
+def _stop_execution(app: Sphinx, exception) -> None:
+    if getattr(app, "casebook_run", None):
+        app.casebook_run.close(cancel=True)
 
 
 def _remember_key(app: Sphinx, doctree) -> None:
@@ -202,7 +266,11 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file(vega.PAGE_STYLE)
     app.connect("builder-inited", _validate)
     app.connect("builder-inited", _single_page_handlers)
-    app.connect("env-get-outdated", _execute_stale)
+    app.connect("builder-inited", _start_execution)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("source-read", _await_notebook)
+    app.connect("env-updated", _finish_execution)
+    app.connect("build-finished", _stop_execution)
     app.connect("doctree-read", _remember_key)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

@@ -40,6 +40,12 @@ _LOADER_JS = """(function () {
         // A chart wider than the text column scrolls; keyboard users must be able to reach it.
         var box = typeof element === "string" ? document.querySelector(element) : element;
         if (box && box.scrollWidth > box.clientWidth) { box.tabIndex = 0; }
+        // The chart's description also names the SVG itself, for tools that read the image.
+        var svg = box && box.querySelector("svg");
+        if (svg && box.getAttribute("aria-label")) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", box.getAttribute("aria-label"));
+        }
         return result;
       });
     });

@@ -66,3 +66,19 @@ def test_rebuilds_follow_data_and_prose(tmp_path, browser):
         assert tab.evaluate("window.__pwned") is None, "markup from a data field ran in the page"
         assert PAYLOAD in tab.inner_text("table"), "the table should show the markup as text"
         tab.close()
+
+
+def test_execution_error_fails_the_build(tmp_path):
+    copy = tmp_path / "book"
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    chapter = copy / "chapters/theory/core-points.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace('bottlenecks = data.theory_table("bottlenecks")',
+                                    'bottlenecks = data.theory_table("bottlenecks")\nraise ValueError("deliberate failure")', 1),
+                       encoding="utf-8")
+    result = build_book(copy)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "chapters/theory/core-points: notebook execution failed" in output
+    assert "deliberate failure" in output
+    assert not (copy / "_build/html/chapters/theory/core-points.html").exists()

@@ -56,8 +56,9 @@ def test_every_page_offline_and_charts_draw(built_site, site_url, browser):
                 failures.append(f"{name}: chart {index + 1} did not draw")
                 continue
             label = chart.get_attribute("aria-label") or ""
-            if len(label) < 20:
-                failures.append(f"{name}: chart {index + 1} has no text alternative ({label!r})")
+            svg_label = chart.locator("svg").first.get_attribute("aria-label") or ""
+            if len(label) < 20 or svg_label != label:
+                failures.append(f"{name}: chart {index + 1} has no text alternative on its SVG ({svg_label!r})")
         charts_seen += count
         page.wait_for_timeout(100)
         failures += [f"{name}: requested another host: {url}" for url in external]
