@@ -142,6 +142,9 @@ def _start_execution(app: Sphinx) -> None:
         if cached is None or not manifest.is_fresh(docname, hashes[docname], package, root):
             jobs.append((docname, nbformat.writes(nb), str(path.parent)))
     app.casebook_hashes = hashes
+    # Longest first, so no core is left with one long notebook at the end: the last run's time
+    # where there is one, else the amount of code.
+    jobs.sort(key=lambda job: (manifest.entries.get(job[0], {}).get("seconds", 0), len(job[1])), reverse=True)
     if jobs:
         logger.info(f"[casebook] executing {len(jobs)} notebook(s) in parallel: "
                     + ", ".join(docname for docname, _, _ in jobs))
