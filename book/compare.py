@@ -18,6 +18,11 @@ NOT_TARGET = ["reported", "estimate", "census"]
 AREA_TO_KM2 = {"km²": 1.0, "ha": 0.01, "m²": 1e-6}
 
 
+def short_name(case_id: str) -> str:
+    """The case's English name up to any colon: 'Barking and Dagenham'."""
+    return data.case_profile(case_id)["name"]["en"].split(":")[0]
+
+
 def _span(values: pd.Series) -> tuple[float, float]:
     values = values.dropna()
     return (float(values.min()), float(values.max())) if len(values) else (float("nan"), float("nan"))
@@ -59,7 +64,7 @@ def profiles() -> pd.DataFrame:
         span = spans[spans.case_id == case_id].set_index("measure")
         rows.append({
             "case_id": case_id,
-            "case": profile["name"]["en"].split(":")[0],
+            "case": short_name(case_id),
             "place": ", ".join(p for p in (place.get("area_name"), place.get("city"), place.get("country")) if p),
             "period": f"{period['start']}–{period.get('end') or 'ongoing or unknown'}",
             "focus": profile.get("service_focus", "unknown"),
@@ -77,7 +82,7 @@ def stage_matrix() -> pd.DataFrame:
     """Every case's actor × stage coding, with actor names and case names."""
     stages = data.cases_table("stages")
     actors = data.cases_table("actors")[["case_id", "actor_id", "name_en", "type"]]
-    names = {case_id: data.case_profile(case_id)["name"]["en"].split(":")[0] for case_id in data.case_ids()}
+    names = {case_id: short_name(case_id) for case_id in data.case_ids()}
     merged = stages.merge(actors, on=["case_id", "actor_id"], how="left")
     return merged.assign(case=merged.case_id.map(names))
 

@@ -41,6 +41,16 @@ class Executed:
     seconds: float
 
 
+def read_notebook(env, docname: str):
+    """A page's notebook exactly as myst-nb reads it (so its hash matches the cache), or None."""
+    from myst_nb.core.read import create_nb_reader
+
+    path = Path(env.doc2path(docname))
+    text = path.read_text(encoding="utf-8")
+    reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+    return reader.read(text) if reader is not None else None
+
+
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -19,16 +19,15 @@ AUTHORS = "The Co-production Casebook authors"
 def write_executed_notebook(app, docname: str) -> str | None:
     """Write the chapter's executed notebook into the site's _sources; return its name there."""
     from jupyter_cache import get_cache
-    from myst_nb.core.read import create_nb_reader
+
+    from book.execution import read_notebook
 
     env = app.env
-    path = Path(env.doc2path(docname))
-    text = path.read_text(encoding="utf-8")
-    reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
-    if reader is None:
+    notebook = read_notebook(env, docname)
+    if notebook is None:
         return None
     try:
-        _, executed = get_cache(env.mystnb_config.execution_cache_path).merge_match_into_notebook(reader.read(text))
+        _, executed = get_cache(env.mystnb_config.execution_cache_path).merge_match_into_notebook(notebook)
     except KeyError:
         return None
     name = f"{docname}.ipynb"

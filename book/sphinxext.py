@@ -61,15 +61,11 @@ def _manifest(app: Sphinx) -> execution.Manifest:
 
 
 def _notebooks(app: Sphinx, env) -> dict[str, tuple[Path, object]]:
-    from myst_nb.core.read import create_nb_reader
-
     found = {}
     for docname in sorted(env.found_docs):
-        path = Path(env.doc2path(docname))
-        text = path.read_text(encoding="utf-8")
-        reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
-        if reader is not None:
-            found[docname] = (path, reader.read(text))
+        nb = execution.read_notebook(env, docname)
+        if nb is not None:
+            found[docname] = (Path(env.doc2path(docname)), nb)
     return found
 
 
