@@ -3,8 +3,9 @@
 Jupyter Book's cache keys a notebook on its code alone, so an edited CSV would leave old
 outputs in place, and it executes notebooks one after another. Before Sphinx reads any page,
 this module works out which notebooks are stale -- their code, a data file they read, or the
-`book` package changed -- executes just those across all cores, and stores the results in the
-same jupyter-cache that myst-nb reads. Sphinx then finds every notebook in the cache.
+`book` package changed -- executes just those across all cores, each in a warm kernel
+(book.warmkernel), and stores the results in the same jupyter-cache that myst-nb reads. Sphinx
+then finds every notebook in the cache.
 
 Which data a notebook reads is recorded while it runs (book.reads), so dependencies are never
 declared by hand.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +29,10 @@ import nbformat
 from book import paths, reads
 
 MANIFEST_NAME = "casebook-executions.json"
+
+# Forking a process that has loaded numpy and friends is safe on Linux; elsewhere kernels start
+# the usual way.
+WARM_KERNELS = sys.platform == "linux"
 
 
 class NotebookFailed(RuntimeError):
@@ -64,7 +70,7 @@ def dependency_digest(entry: dict, root: Path) -> str | None:
 
 
 # Modules the build uses but notebooks never import: editing them re-executes nothing.
-BUILD_ONLY_MODULES = {"__main__.py", "execution.py", "sphinxext.py", "vega.py", "bench.py", "scaffold.py",
+BUILD_ONLY_MODULES = {"__main__.py", "execution.py", "warmkernel.py", "sphinxext.py", "vega.py", "bench.py", "scaffold.py",
                       "pages.py", "teaching.py", "pdf.py"}
 
 
@@ -123,10 +129,30 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
         log = Path(scratch) / "reads.jsonl"
         os.environ[reads.LOG_VARIABLE] = str(log)
         os.environ["CASEBOOK_ROOT"] = root
-        result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=False)
+        warm = {}
+        if WARM_KERNELS:
+            from book.warmkernel import WarmKernelManager
+
+            warm["kernel_manager_class"] = WarmKernelManager
+        result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=False, **warm)
         if result.err is not None:
             raise NotebookFailed(f"{docname}: notebook execution failed\n{result.exc_string}")
         return Executed(docname, nbformat.writes(nb), reads.read_log(log), result.time)
+
+
+def warm_context():
+    """The multiprocessing context whose workers fork from a server with the kernels' imports
+    loaded (book.warmkernel). Asking for it early starts that server loading in the background."""
+    if not WARM_KERNELS:
+        return get_context("spawn")
+    from book.warmkernel import PRELOAD
+
+    context = get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return context
 
 
 def submit_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int, workers: int | None = None):
@@ -135,6 +161,8 @@ def submit_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int, worke
     Returns the pool and a future per docname; the caller collects results as it needs them.
     """
     workers = workers or int(os.environ.get("CASEBOOK_WORKERS", 0)) or os.cpu_count() or 1
-    pool = ProcessPoolExecutor(max_workers=max(1, min(len(jobs), workers)), mp_context=get_context("spawn"))
+    # One notebook per worker: a fresh worker has a single thread, so it can fork its kernel.
+    pool = ProcessPoolExecutor(max_workers=max(1, min(len(jobs), workers)), mp_context=warm_context(),
+                               max_tasks_per_child=1)
     futures = {docname: pool.submit(_execute, docname, nb, cwd, str(root), timeout) for docname, nb, cwd in jobs}
     return pool, futures

@@ -1,7 +1,8 @@
 """Sphinx extension: validate data, execute stale notebooks in parallel, ship Vega offline.
 
-- builder-inited: the data and references.bib are validated; any problem stops the build
-  before a notebook runs. Then stale notebooks (code, data read, or `book` code changed) start
+- builder-inited: stale notebooks (code, data read, or `book` code changed) are found, and the
+  warm kernels' imports start loading on another core. The data and references.bib are
+  validated; any problem stops the build before a notebook runs. Then the stale notebooks start
   executing across the cores, while Sphinx carries on.
 - env-get-outdated: their pages are re-read, even when only a CSV changed.
 - source-read: a page waits for its own notebook, whose outputs go into myst-nb's jupyter-cache.
@@ -113,12 +114,12 @@ class _Run:
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
 
-def _start_execution(app: Sphinx) -> None:
-    """Find stale notebooks and start executing them, before Sphinx reads any page."""
+def _plan_execution(app: Sphinx) -> None:
+    """Find the stale notebooks; if there are any, start loading the warm kernels' imports
+    on another core while the data are validated."""
     env = app.env
-    app.casebook_run = None
+    app.casebook_run, app.casebook_jobs = None, []
     if env.mystnb_config.execution_mode != "cache" or app.builder.format != "html":
-        vega.write_static(_static_dir(app))
         return
     from jupyter_cache import get_cache
     import nbformat
@@ -127,7 +128,7 @@ def _start_execution(app: Sphinx) -> None:
     cache = get_cache(env.mystnb_config.execution_cache_path)
     manifest = _manifest(app)
     root = Path(app.srcdir).resolve()
-    package = execution.package_digest()
+    app.casebook_package = package = execution.package_digest()
     jobs, hashes = [], {}
     for docname, (path, nb) in _notebooks(app, env).items():
         _, hashes[docname] = cache.create_hashed_notebook(nb)
@@ -141,10 +142,18 @@ def _start_execution(app: Sphinx) -> None:
     # Longest first, so no core is left with one long notebook at the end: the last run's time
     # where there is one, else the amount of code.
     jobs.sort(key=lambda job: (manifest.entries.get(job[0], {}).get("seconds", 0), len(job[1])), reverse=True)
+    app.casebook_jobs = jobs
+    if jobs:
+        execution.warm_context()
+
+
+def _start_execution(app: Sphinx) -> None:
+    """Start executing the stale notebooks (the data are valid by now), before Sphinx reads any page."""
+    jobs = app.casebook_jobs
     if jobs:
         logger.info(f"[casebook] executing {len(jobs)} notebook(s) in parallel: "
                     + ", ".join(docname for docname, _, _ in jobs))
-        app.casebook_run = _Run(app, jobs, hashes, package)
+        app.casebook_run = _Run(app, jobs, app.casebook_hashes, app.casebook_package)
     vega.write_static(_static_dir(app))  # meanwhile: the chart bundle, when missing
 
 
@@ -263,6 +272,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("casebook-syllabus", teaching.Syllabus)
     app.connect("config-inited", _set_root)
     app.add_css_file(vega.PAGE_STYLE)
+    app.connect("builder-inited", _plan_execution)
     app.connect("builder-inited", _validate)
     app.connect("builder-inited", _single_page_handlers)
     app.connect("builder-inited", _start_execution)

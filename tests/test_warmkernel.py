@@ -1,0 +1,87 @@
+"""Warm kernels behave like kernels started the usual way, and leave nothing running."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from book import execution
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """\
+import os, sys, json, __main__
+print(json.dumps({
+    "cwd": os.getcwd(),
+    "path": sys.path,
+    "argv0": os.path.basename(sys.argv[0]),
+    "main_is_user_namespace": __main__.__dict__ is globals(),
+    "pid": os.getpid(),
+    "parent": int(os.environ["JPY_PARENT_PID"]) == os.getppid(),
+}))
+"""
+
+
+def _cold(nb, cwd: Path):
+    """Execute as Jupyter does by default: a new interpreter per kernel."""
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    return nb
+
+
+def _warm(nb, cwd: Path, docname: str = "probe"):
+    """Execute through the build's pool, as the build does."""
+    pool, futures = execution.submit_all([(docname, nbformat.writes(nb), str(cwd))], ROOT, 300)
+    try:
+        return nbformat.reads(futures[docname].result().notebook, as_version=4)
+    finally:
+        pool.shutdown()
+
+
+def _probe(nb) -> dict:
+    return json.loads(nb.cells[0].outputs[0]["text"])
+
+
+def _comparable(nb) -> list:
+    """Outputs, with the random ids Altair gives each chart's element set to one value."""
+    cells = [{"source": c.source, "outputs": c.get("outputs", [])} for c in nb.cells if c.cell_type == "code"]
+    return json.loads(re.sub(r"altair-viz-[0-9a-f]{32}", "altair-viz-ID", json.dumps(cells)))
+
+
+def test_warm_kernel_starts_like_a_new_interpreter(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
+    cwd = ROOT / "chapters" / "theory"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)],
+                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    cold, warm = _probe(_cold(nbformat.from_dict(nb), cwd)), _probe(_warm(nbformat.from_dict(nb), cwd))
+    for key in ("cwd", "path", "argv0", "main_is_user_namespace", "parent"):
+        assert warm[key] == cold[key], key
+    assert warm["cwd"] == str(cwd)
+    with pytest.raises(ProcessLookupError):  # the kernel has exited
+        os.kill(warm["pid"], 0)
+
+
+def test_warm_kernel_has_the_imports_loaded(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
+    code = "import sys\nprint(sorted(m for m in ('pandas', 'altair', 'book.charts') if m in sys.modules))"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)],
+                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    assert _warm(nb, ROOT).cells[0].outputs[0]["text"].strip() == "['altair', 'book.charts', 'pandas']"
+
+
+def test_warm_and_cold_kernels_give_the_same_outputs(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
+    path = ROOT / "chapters" / "synthesis" / "comparison.md"  # tables, charts, glue and the fixture-free cases
+    nb = jupytext.read(path)
+    cold = _cold(nbformat.reads(nbformat.writes(nb), as_version=4), path.parent)
+    warm = _warm(nbformat.reads(nbformat.writes(nb), as_version=4), path.parent, "comparison")
+    assert _comparable(warm) == _comparable(cold)
+    assert any("vega" in json.dumps(c["outputs"]) for c in _comparable(warm))
