@@ -19,8 +19,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DRAWN = """() => {
   const charts = document.querySelectorAll('div[id^="altair-viz-"]');
   const drawn = document.querySelectorAll('div[id^="altair-viz-"] svg.marks');
-  const maths = !window.MathJax || !window.MathJax.startup || window.MathJax.startup.promise;
-  return charts.length === drawn.length && maths;
+  const formulas = document.querySelectorAll('.math');
+  const typeset = document.querySelectorAll('.math mjx-container mjx-math');  // not mjx-lazy
+  return charts.length === drawn.length && formulas.length === typeset.length;
 }"""
 
 
@@ -55,6 +56,15 @@ async def _html_to_pdf(html_file, pdf_file):
         browser = await p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         page = await browser.new_page()
         await page.goto(Path(html_file).resolve().as_uri(), wait_until="networkidle")
+        # Charts and formulas are drawn as they scroll into view; draw them all now.
+        await page.evaluate("""async () => {
+          if (window.casebookVega) { window.casebookVega.drawAll(); }
+          if (window.MathJax && window.MathJax.startup) {
+            await window.MathJax.startup.promise;  // the document exists once MathJax has started
+            const maths = window.MathJax.startup.document;
+            if (maths.lazyTypesetAll) { await maths.lazyTypesetAll(); }
+          }
+        }""")
         await page.wait_for_function(DRAWN, timeout=120_000)
         await page.add_style_tag(content="div.cell_output, figure, table { break-inside: avoid; }")
         await page.pdf(path=str(pdf_file), margin={"top": "0.6in", "bottom": "0.6in",

@@ -227,9 +227,8 @@ def _page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None
     scripts = context.get("script_files", [])
     if doctree is not None and vega.page_has_chart(context.get("body", "")):
         app.add_css_file(vega.STYLE)
-        # Inline, so the charts' own inline scripts find it; the bundle itself is deferred.
+        # Inline, so the charts' own inline scripts find it; it loads the bundle when needed.
         app.add_js_file(None, body=vega.loader_js(), priority=400)
-        app.add_js_file(vega.bundle_name(), priority=900, loading_method="defer")
     # The builder reads this same list: edit it in place. The search page's own inline script
     # calls into Sphinx's scripts as it loads, so there they stay as they are.
     defer = _deferred if pagename != "search" else (lambda script: script)

@@ -2,7 +2,8 @@
 
 Altair's HTML output loads these from a CDN unless `VEGA_DEBUG` already declares matching
 versions and a global `vegaEmbed` exists. A small inline loader declares both before any chart
-runs; its `vegaEmbed` waits for the deferred bundle, so text paints before the chart code loads.
+runs; its `vegaEmbed` waits until the chart is near the viewport, then loads the bundle (once)
+and draws the chart, so text paints first and unseen charts cost nothing.
 """
 
 from __future__ import annotations
@@ -28,20 +29,46 @@ _STYLE_CSS = """.vega-embed { flex-direction: column; align-items: flex-start; m
 """
 _CHART_MARKER = "vegaEmbed("
 
-# Runs before any chart; `casebookVega.resolve` is called by the bundle once it has loaded.
+# Runs before any chart. A chart is drawn when it comes near the viewport, each in a task of its
+# own, and the bundle loads when the first chart needs it: a page's text never waits for charts
+# the reader has not reached. `casebookVega.resolve` is called by the bundle once it has loaded;
+# `casebookVega.drawAll()` draws every chart now (for printing).
 _LOADER_JS = """(function () {
-  var resolveEmbed;
-  var ready = new Promise(function (resolve) { resolveEmbed = resolve; });
+  var bundle = null, waiting = [];
   window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, %(versions)s);
-  window.casebookVega = { resolve: resolveEmbed };
+  window.casebookVega = {
+    drawAll: function () { waiting.splice(0).forEach(function (draw) { draw(); }); }
+  };
+  window.addEventListener("beforeprint", window.casebookVega.drawAll);
+  function loadBundle() {
+    if (!bundle) {
+      bundle = new Promise(function (resolve) { window.casebookVega.resolve = resolve; });
+      var script = document.createElement("script");
+      script.src = (document.documentElement.dataset.content_root || "") + "_static/%(bundle)s";
+      document.head.appendChild(script);
+    }
+    return bundle;
+  }
+  function nearViewport(box) {
+    return new Promise(function (resolve) {
+      if (!("IntersectionObserver" in window)) { resolve(); return; }
+      var watch = new IntersectionObserver(function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) { draw(); }
+      }, { rootMargin: "50%% 0px" });
+      function draw() { watch.disconnect(); resolve(); }
+      waiting.push(draw);
+      watch.observe(box);
+    });
+  }
+  function ownTask(value) { return new Promise(function (resolve) { setTimeout(resolve, 0, value); }); }
   window.vegaEmbed = function (element, spec, options) {
-    return ready.then(function (embed) {
-      return embed(element, spec, options).then(function (result) {
+    var box = typeof element === "string" ? document.querySelector(element) : element;
+    return nearViewport(box).then(loadBundle).then(ownTask).then(function (embed) {
+      return embed(box, spec, options).then(function (result) {
         // A chart wider than the text column scrolls; keyboard users must be able to reach it.
-        var box = typeof element === "string" ? document.querySelector(element) : element;
-        if (box && box.scrollWidth > box.clientWidth) { box.tabIndex = 0; }
+        if (box.scrollWidth > box.clientWidth) { box.tabIndex = 0; }
         // The chart's description also names the SVG itself, for tools that read the image.
-        var svg = box && box.querySelector("svg");
+        var svg = box.querySelector("svg");
         if (svg && box.getAttribute("aria-label")) {
           svg.setAttribute("role", "img");
           svg.setAttribute("aria-label", box.getAttribute("aria-label"));
@@ -64,7 +91,7 @@ def versions() -> dict[str, str]:
 
 
 def loader_js() -> str:
-    return _LOADER_JS % {"versions": json.dumps(versions())}
+    return _LOADER_JS % {"versions": json.dumps(versions()), "bundle": bundle_name()}
 
 
 def bundle_name() -> str:

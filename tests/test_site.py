@@ -49,6 +49,7 @@ def test_every_page_offline_and_charts_draw(built_site, site_url, browser):
         count = charts.count()
         for index in range(count):
             chart = charts.nth(index)
+            chart.scroll_into_view_if_needed()  # charts draw as the reader reaches them
             try:
                 chart.locator("svg .mark-symbol, svg .mark-rect, svg .mark-line, svg .mark-text, svg .mark-rule, svg .mark-area")\
                     .first.wait_for(state="attached", timeout=15000)
@@ -66,6 +67,20 @@ def test_every_page_offline_and_charts_draw(built_site, site_url, browser):
         context.close()
     assert not failures, "\n".join(failures)
     assert charts_seen >= 1
+
+
+def test_charts_below_the_fold_wait_for_the_reader(built_site, site_url, browser):
+    context, page, _, errors = open_page(browser, f"{site_url}/chapters/synthesis/comparison.html")
+    charts = page.locator("div[id^='altair-viz-']")
+    fold = page.viewport_size["height"]
+    far = [i for i in range(charts.count()) if charts.nth(i).bounding_box()["y"] > 3 * fold]
+    assert far, "the test needs a chart far below the fold"
+    last = charts.nth(far[-1])
+    assert last.locator("svg").count() == 0  # not drawn before the reader gets there
+    last.scroll_into_view_if_needed()
+    last.locator("svg.marks").wait_for(state="attached", timeout=15000)
+    assert not errors
+    context.close()
 
 
 def test_vega_bundle_only_on_chart_pages(built_site):
