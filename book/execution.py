@@ -30,9 +30,12 @@ from book import paths, reads
 
 MANIFEST_NAME = "casebook-executions.json"
 
-# Forking a process that has loaded numpy and friends is safe on Linux; elsewhere kernels start
-# the usual way.
-WARM_KERNELS = sys.platform == "linux"
+
+
+def warm_kernels() -> bool:
+    """Whether kernels are forked warm. Forking a process that has loaded numpy and friends is
+    safe on Linux; elsewhere, or with CASEBOOK_WARM_KERNELS=0, kernels start the usual way."""
+    return sys.platform == "linux" and os.environ.get("CASEBOOK_WARM_KERNELS", "1") != "0"
 
 
 class NotebookFailed(RuntimeError):
@@ -130,7 +133,7 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
         os.environ[reads.LOG_VARIABLE] = str(log)
         os.environ["CASEBOOK_ROOT"] = root
         warm = {}
-        if WARM_KERNELS:
+        if warm_kernels():
             from book.warmkernel import WarmKernelManager
 
             warm["kernel_manager_class"] = WarmKernelManager
@@ -143,7 +146,7 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
 def warm_context():
     """The multiprocessing context whose workers fork from a server with the kernels' imports
     loaded (book.warmkernel). Asking for it early starts that server loading in the background."""
-    if not WARM_KERNELS:
+    if not warm_kernels():
         return get_context("spawn")
     from book.warmkernel import PRELOAD
 
@@ -161,8 +164,8 @@ def submit_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int, worke
     Returns the pool and a future per docname; the caller collects results as it needs them.
     """
     workers = workers or int(os.environ.get("CASEBOOK_WORKERS", 0)) or os.cpu_count() or 1
-    # One notebook per worker: a fresh worker has a single thread, so it can fork its kernel.
+    # Warm: one notebook per worker, as a fresh worker has a single thread and can fork its kernel.
     pool = ProcessPoolExecutor(max_workers=max(1, min(len(jobs), workers)), mp_context=warm_context(),
-                               max_tasks_per_child=1)
+                               max_tasks_per_child=1 if warm_kernels() else None)
     futures = {docname: pool.submit(_execute, docname, nb, cwd, str(root), timeout) for docname, nb, cwd in jobs}
     return pool, futures

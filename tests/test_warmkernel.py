@@ -68,13 +68,16 @@ def test_warm_kernel_starts_like_a_new_interpreter(monkeypatch):
         os.kill(warm["pid"], 0)
 
 
-def test_warm_kernel_has_the_imports_loaded(monkeypatch):
+@pytest.mark.parametrize("warm, loaded", [("1", "['altair', 'book.charts', 'pandas']"), ("0", "[]")])
+def test_warm_kernel_has_the_imports_loaded(monkeypatch, warm, loaded):
+    # CASEBOOK_WARM_KERNELS=0 (and any system but Linux) starts kernels the usual way.
     monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
+    monkeypatch.setenv("CASEBOOK_WARM_KERNELS", warm)
     code = "import sys\nprint(sorted(m for m in ('pandas', 'altair', 'book.charts') if m in sys.modules))"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)],
                                   metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"}})
-    assert _warm(nb, ROOT).cells[0].outputs[0]["text"].strip() == "['altair', 'book.charts', 'pandas']"
+    assert _warm(nb, ROOT).cells[0].outputs[0]["text"].strip() == loaded
 
 
 def test_warm_and_cold_kernels_give_the_same_outputs(monkeypatch):
