@@ -26,6 +26,12 @@ _STYLE_CSS = """.vega-embed { flex-direction: column; align-items: flex-start; m
 .vega-embed svg { max-width: none; }
 .vega-embed .vega-bindings { margin-top: 0.5rem; font-size: 0.9rem; }
 .vega-embed .vega-bind { margin-bottom: 0.25rem; }
+@media print {
+  div[id^="altair-viz-"]:empty::after {
+    content: "(This chart is drawn when it is scrolled into view on screen: scroll to it before printing.)";
+    font-style: italic;
+  }
+}
 """
 _CHART_MARKER = "vegaEmbed("
 

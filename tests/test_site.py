@@ -77,6 +77,10 @@ def test_charts_below_the_fold_wait_for_the_reader(built_site, site_url, browser
     assert far, "the test needs a chart far below the fold"
     last = charts.nth(far[-1])
     assert last.locator("svg").count() == 0  # not drawn before the reader gets there
+    page.emulate_media(media="print")  # printed now, it says why it is blank
+    note = last.evaluate("box => getComputedStyle(box, '::after').content")
+    assert "scroll to it before printing" in note
+    page.emulate_media(media="screen")
     last.scroll_into_view_if_needed()
     last.locator("svg.marks").wait_for(state="attached", timeout=15000)
     assert not errors
