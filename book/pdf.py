@@ -16,12 +16,18 @@ from book import paths
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# Charts and formulas are drawn as they scroll into view. Polled until all are drawn: each
+# poll asks for every chart and formula to be drawn now, as MathJax may still be starting up.
 DRAWN = """() => {
+  if (window.casebookVega) { window.casebookVega.drawAll(); }
+  const maths = window.MathJax && window.MathJax.startup && window.MathJax.startup.document;
+  if (maths && maths.lazyTypesetAll && document.querySelector("mjx-lazy") && !window.casebookTypesetting) {
+    window.casebookTypesetting = maths.lazyTypesetAll().finally(() => { window.casebookTypesetting = null; });
+  }
   const charts = document.querySelectorAll('div[id^="altair-viz-"]');
   const drawn = document.querySelectorAll('div[id^="altair-viz-"] svg.marks');
-  const formulas = document.querySelectorAll('.math');
-  const typeset = document.querySelectorAll('.math mjx-container mjx-math');  // not mjx-lazy
-  return charts.length === drawn.length && formulas.length === typeset.length;
+  const formulas = [...document.querySelectorAll(".math")];
+  return charts.length === drawn.length && formulas.every((f) => f.querySelector("mjx-math"));
 }"""
 
 
@@ -56,16 +62,7 @@ async def _html_to_pdf(html_file, pdf_file):
         browser = await p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         page = await browser.new_page()
         await page.goto(Path(html_file).resolve().as_uri(), wait_until="networkidle")
-        # Charts and formulas are drawn as they scroll into view; draw them all now.
-        await page.evaluate("""async () => {
-          if (window.casebookVega) { window.casebookVega.drawAll(); }
-          if (window.MathJax && window.MathJax.startup) {
-            await window.MathJax.startup.promise;  // the document exists once MathJax has started
-            const maths = window.MathJax.startup.document;
-            if (maths.lazyTypesetAll) { await maths.lazyTypesetAll(); }
-          }
-        }""")
-        await page.wait_for_function(DRAWN, timeout=120_000)
+        await page.wait_for_function(DRAWN, polling=500, timeout=120_000)
         await page.add_style_tag(content="div.cell_output, figure, table { break-inside: avoid; }")
         await page.pdf(path=str(pdf_file), margin={"top": "0.6in", "bottom": "0.6in",
                                                    "left": "0.5in", "right": "0.5in"},
