@@ -30,6 +30,13 @@ from book import paths, reads
 
 MANIFEST_NAME = "casebook-executions.json"
 
+# What a chapter's kernel imports anyway; loaded once, in the server the workers fork from
+# (listed here so that the build's own process never imports book.warmkernel).
+PRELOAD = [
+    "__main__", "book.warmkernel", "ipykernel.kernelapp", "IPython", "pandas", "numpy", "altair", "yaml",
+    "myst_nb", "book.charts", "book.data", "book.tables", "book.compare", "book.models",
+    "book.catalogue", "nbclient", "jupyter_cache.executors.utils",
+]
 
 
 def warm_kernels() -> bool:
@@ -73,8 +80,8 @@ def dependency_digest(entry: dict, root: Path) -> str | None:
 
 
 # Modules the build uses but notebooks never import: editing them re-executes nothing.
-BUILD_ONLY_MODULES = {"__main__.py", "execution.py", "warmkernel.py", "sphinxext.py", "vega.py", "bench.py", "scaffold.py",
-                      "pages.py", "teaching.py", "pdf.py"}
+BUILD_ONLY_MODULES = {"__main__.py", "execution.py", "warmkernel.py", "sphinxext.py", "vega.py", "bench.py",
+                      "scaffold.py", "pages.py", "teaching.py", "pdf.py"}
 
 
 def package_digest() -> str:
@@ -148,8 +155,6 @@ def warm_context():
     loaded (book.warmkernel). Asking for it early starts that server loading in the background."""
     if not warm_kernels():
         return get_context("spawn")
-    from book.warmkernel import PRELOAD
-
     context = get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     from multiprocessing import forkserver

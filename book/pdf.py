@@ -18,7 +18,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # Charts and formulas are drawn as they scroll into view. Polled until all are drawn: each
 # poll asks for every chart and formula to be drawn now, as MathJax may still be starting up.
-DRAWN = """() => {
+DRAW_EVERYTHING = """() => {
   if (window.casebookVega) { window.casebookVega.drawAll(); }
   const maths = window.MathJax && window.MathJax.startup && window.MathJax.startup.document;
   if (maths && maths.lazyTypesetAll && document.querySelector("mjx-lazy") && !window.casebookTypesetting) {
@@ -62,7 +62,7 @@ async def _html_to_pdf(html_file, pdf_file):
         browser = await p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         page = await browser.new_page()
         await page.goto(Path(html_file).resolve().as_uri(), wait_until="networkidle")
-        await page.wait_for_function(DRAWN, polling=500, timeout=120_000)
+        await page.wait_for_function(DRAW_EVERYTHING, polling=500, timeout=120_000)
         await page.add_style_tag(content="div.cell_output, figure, table { break-inside: avoid; }")
         await page.pdf(path=str(pdf_file), margin={"top": "0.6in", "bottom": "0.6in",
                                                    "left": "0.5in", "right": "0.5in"},

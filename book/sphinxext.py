@@ -6,7 +6,8 @@
   executing across the cores, while Sphinx carries on.
 - env-get-outdated: their pages are re-read, even when only a CSV changed.
 - source-read: a page waits for its own notebook, whose outputs go into myst-nb's jupyter-cache.
-- html-page-context: pages that draw a chart get the Vega bundle, served from the site itself.
+- html-page-context: pages that draw a chart get the Vega loader, which fetches the bundle from
+  the site itself when the first chart nears the viewport.
 """
 
 from __future__ import annotations

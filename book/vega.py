@@ -106,7 +106,7 @@ def bundle_name() -> str:
 
 
 def write_static(folder: Path) -> Path:
-    """Write the loader and the bundle into `folder` (the bundle only when missing)."""
+    """Write the stylesheets and the bundle into `folder` (the bundle only when missing)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / STYLE).write_text(_STYLE_CSS, encoding="utf-8")
     (folder / PAGE_STYLE).write_text(_PAGE_CSS, encoding="utf-8")

@@ -4,7 +4,8 @@ that process is forked from one that has already imported IPython, pandas, altai
 Starting a kernel the usual way costs a new interpreter plus those imports, about two seconds
 per notebook here, which is most of what a short chapter costs to execute. The execution pool's
 workers are forked from a server that preloads the modules once (multiprocessing's
-"forkserver"); a worker forks its notebook's kernel while it still has a single thread.
+"forkserver", see book.execution); a worker forks its notebook's kernel while it still has a
+single thread.
 Kernels whose command is not this interpreter's ipykernel start the usual way.
 """
 
@@ -23,14 +24,6 @@ import uuid
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import default
-
-# What a chapter's kernel imports anyway; loaded once, in the server the workers fork from.
-PRELOAD = [
-    "__main__", "book.warmkernel", "ipykernel.kernelapp", "IPython", "pandas", "numpy", "altair", "yaml",
-    "myst_nb", "book.charts", "book.data", "book.tables", "book.compare", "book.models",
-    "book.catalogue", "nbclient", "jupyter_cache.executors.utils",
-]
-
 
 def _fresh_path() -> list[str]:
     """sys.path as a new interpreter has it, less the script folder ipykernel_launcher removes."""

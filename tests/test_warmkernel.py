@@ -44,6 +44,12 @@ def _warm(nb, cwd: Path, docname: str = "probe"):
         pool.shutdown()
 
 
+def _one_cell(code: str):
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)],
+                                    metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                             "language": "python"}})
+
+
 def _probe(nb) -> dict:
     return json.loads(nb.cells[0].outputs[0]["text"])
 
@@ -57,10 +63,7 @@ def _comparable(nb) -> list:
 def test_warm_kernel_starts_like_a_new_interpreter(monkeypatch):
     monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
     cwd = ROOT / "chapters" / "theory"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)],
-                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
-    cold, warm = _probe(_cold(nbformat.from_dict(nb), cwd)), _probe(_warm(nbformat.from_dict(nb), cwd))
+    cold, warm = _probe(_cold(_one_cell(PROBE), cwd)), _probe(_warm(_one_cell(PROBE), cwd))
     for key in ("cwd", "path", "argv0", "main_is_user_namespace", "parent"):
         assert warm[key] == cold[key], key
     assert warm["cwd"] == str(cwd)
@@ -74,15 +77,12 @@ def test_warm_kernel_has_the_imports_loaded(monkeypatch, warm, loaded):
     monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
     monkeypatch.setenv("CASEBOOK_WARM_KERNELS", warm)
     code = "import sys\nprint(sorted(m for m in ('pandas', 'altair', 'book.charts') if m in sys.modules))"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)],
-                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
-    assert _warm(nb, ROOT).cells[0].outputs[0]["text"].strip() == loaded
+    assert _warm(_one_cell(code), ROOT).cells[0].outputs[0]["text"].strip() == loaded
 
 
 def test_warm_and_cold_kernels_give_the_same_outputs(monkeypatch):
     monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
-    path = ROOT / "chapters" / "synthesis" / "comparison.md"  # tables, charts, glue and the fixture-free cases
+    path = ROOT / "chapters" / "synthesis" / "comparison.md"  # tables, charts and glued values
     nb = jupytext.read(path)
     cold = _cold(nbformat.reads(nbformat.writes(nb), as_version=4), path.parent)
     warm = _warm(nbformat.reads(nbformat.writes(nb), as_version=4), path.parent, "comparison")
