@@ -123,3 +123,114 @@ def depth_scores() -> pd.DataFrame:
             rows.append({"case_id": case_id, "dimension": row.dimension, "score": int(row.score),
                          "basis": f"{row.evidence} [{row.source}]", "coded_by": "book (scored)"})
     return pd.DataFrame(rows, columns=["case_id", "dimension", "score", "basis", "coded_by"])
+
+
+def _best_levels() -> pd.DataFrame:
+    """The highest level of each actor type in each stage, per case (0 where a type is absent).
+
+    Two actors of one type in the same stage count once: the stage is reached by the type.
+    """
+    matrix = stage_matrix()
+    best = matrix.groupby(["case_id", "type", "stage"], as_index=False)["level"].max()
+    return best.astype({"level": "int64"})
+
+
+def stage_reach() -> pd.DataFrame:
+    """Per case and actor type: how many distinct stages the type leads (3) and reaches (2 or 3)."""
+    best = _best_levels().assign(leads=lambda d: d.level == 3, shares=lambda d: d.level >= 2)
+    reach = best.groupby(["case_id", "type"], as_index=False)[["leads", "shares"]].sum()
+    names = {case_id: short_name(case_id) for case_id in data.case_ids()}
+    reach.insert(1, "case", reach.case_id.map(names))
+    return reach
+
+
+def _level(best: pd.DataFrame, case_id: str, actor_type: str, stage: str) -> int:
+    rows = best[(best.case_id == case_id) & (best.type == actor_type) & (best.stage == stage)]
+    return int(rows.level.max()) if len(rows) else 0
+
+
+def _reached(best: pd.DataFrame, case_id: str, actor_type: str) -> int:
+    return int(((best.case_id == case_id) & (best.type == actor_type) & (best.level >= 2)).sum())
+
+
+# The cross-case patterns the comparison states, each as a rule on the book's stage coding.
+# Sentences about "the cases" are built from which cases a rule holds for, never written by hand.
+PATTERNS = {
+    "residents make": (
+        "residents at level 2 or 3 in both design and implementation",
+        lambda best, c: min(_level(best, c, "residents", "design"),
+                            _level(best, c, "residents", "implementation")) >= 2,
+    ),
+    "professionals run": (
+        "a professional team at level 2 or 3 in more stages than residents",
+        lambda best, c: _reached(best, c, "professional team") > _reached(best, c, "residents"),
+    ),
+    "residents do not supervise": (
+        "residents at level 0 in supervision",
+        lambda best, c: _level(best, c, "residents", "supervision") == 0,
+    ),
+    "nobody supervises": (
+        "no actor of any type at level 2 or 3 in supervision",
+        lambda best, c: not ((best.case_id == c) & (best.stage == "supervision") & (best.level >= 2)).any(),
+    ),
+}
+
+
+def patterns() -> pd.DataFrame:
+    """For each cross-case pattern: its rule, the cases it holds for and the cases it does not."""
+    best = _best_levels()
+    rows = []
+    for name, (rule, holds) in PATTERNS.items():
+        yes = [c for c in data.case_ids() if holds(best, c)]
+        no = [c for c in data.case_ids() if c not in yes]
+        rows.append({"pattern": name, "rule": rule, "holds": yes, "fails": no})
+    return pd.DataFrame(rows, columns=["pattern", "rule", "holds", "fails"])
+
+
+NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def count_words(n: int) -> str:
+    """3 -> 'three'; numbers above ten stay digits."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+
+
+def join_names(names: list[str]) -> str:
+    """['A', 'B', 'C'] -> 'A, B and C'; semicolons when a name has a comma of its own."""
+    if len(names) == 1:
+        return names[0]
+    separator = "; " if any("," in name for name in names) else ", "
+    last = "; and " if separator == "; " else " and "
+    return separator.join(names[:-1]) + last + names[-1]
+
+
+def which_cases(case_ids: list[str], listed: int = 4) -> str:
+    """A phrase naming which cases of the book a finding covers, true at any number of cases.
+
+    'all three cases', 'none of the cases', 'Barking and Dagenham and KIC Garden (two of three
+    cases)'; beyond `listed` cases only the count is given.
+    """
+    total = len(data.case_ids())
+    n = len(case_ids)
+    if n == 0:
+        return "none of the cases"
+    if n == total:
+        return "the one case" if n == 1 else ("both cases" if n == 2 else f"all {count_words(n)} cases")
+    count = f"{count_words(n)} of {count_words(total)} cases"
+    if n > listed:
+        return count
+    return f"{join_names([short_name(c) for c in case_ids])} ({count})"
+
+
+def residents_by_phase() -> pd.DataFrame:
+    """Residents' highest level in each of Nabatchi, Sancino and Sicilia's four phases, per case.
+
+    The seven stages map to the four phases as production_stages.csv records (the book's mapping).
+    """
+    phases = data.theory_table("production_stages")[["stage", "nabatchi_phase"]]
+    best = _best_levels()
+    residents = best[best.type == "residents"].merge(phases, on="stage")
+    grid = pd.MultiIndex.from_product([data.case_ids(), phases.nabatchi_phase.unique()],
+                                      names=["case_id", "nabatchi_phase"])
+    level = residents.groupby(["case_id", "nabatchi_phase"])["level"].max().reindex(grid, fill_value=0)
+    return level.rename("level").reset_index()

@@ -38,6 +38,24 @@ def test_fixture_case_in_every_comparison_table(book_with_fixture):
     assert depth["institutionalisation"] == 3
 
 
+def test_stages_are_counted_once_per_actor_type(book_with_fixture):
+    """The fixture has two resident actors in every stage: residents reach 7 stages, not 14."""
+    reach = compare.stage_reach().query("case_id == 'fixture-village'").set_index("type")
+    assert reach.loc["residents", "shares"] == 7
+    assert reach.loc["residents", "leads"] == 7
+    assert (compare.stage_reach()[["leads", "shares"]] <= 7).all().all()
+
+
+def test_pattern_sentences_follow_the_data(book_with_fixture):
+    """The fixture's villagers supervise, so 'residents do not supervise' no longer covers every case."""
+    table = compare.patterns().set_index("pattern")
+    assert "fixture-village" in table.loc["residents do not supervise", "fails"]
+    assert "fixture-village" in table.loc["residents make", "holds"]
+    phrase = compare.which_cases(table.loc["residents do not supervise", "holds"])
+    assert phrase == "Barking and Dagenham; Fengquan Gujing, Changsha; and KIC Garden, Shanghai (three of four cases)"
+    assert compare.which_cases(table.loc["residents make", "holds"]) == "all four cases"
+
+
 def test_comparison_chapter_shows_fixture_case(book_with_fixture):
     chapter = ROOT / "chapters" / "synthesis" / "comparison.md"
     notebook = jupytext.read(chapter)
@@ -49,3 +67,9 @@ def test_comparison_chapter_shows_fixture_case(book_with_fixture):
     )
     assert outputs.count("Fixture Village") >= 4, "the fixture case is missing from the chapter's tables and charts"
     assert "777" in outputs  # its population reaches the profile table
+    prose = "\n".join(
+        str(output.get("data", {}).get("application/papermill.record/text/markdown", "")) for cell in notebook.cells
+        if cell.cell_type == "code" for output in cell.get("outputs", [])
+    )
+    assert "three of four cases" in prose, "a sentence about all the cases ignores the case that breaks it"
+    assert "Fixture Village: residents at level 2 or 3 in 7 of 7 stages" in outputs
