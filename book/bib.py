@@ -69,3 +69,46 @@ def source_keys(cell: str) -> list[str]:
         if key:
             keys.append(key)
     return keys
+
+
+def _field(entry, name: str) -> str:
+    field = entry.fields_dict.get(name)
+    return str(field.value) if field else ""
+
+
+def _plain(text: str) -> str:
+    """BibTeX text as a reader sees it: braces and escapes dropped."""
+    return re.sub(r"\\(.)", r"\1", text.replace("{", "").replace("}", "")).strip()
+
+
+def _surname(author: str) -> str:
+    author = author.strip()
+    if author.startswith("{") and author.endswith("}"):
+        return _plain(author)  # an organisation, written {{Name}}
+    return _plain(author.split(",", 1)[0] if "," in author else author.split()[-1])
+
+
+def _split_authors(field: str) -> list[str]:
+    """Split on ' and ' outside braces, so '{Barking and Dagenham Post}' stays whole."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(field):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and field.startswith(" and ", i):
+            parts.append(field[start:i])
+            start = i + len(" and ")
+    return [*parts, field[start:]]
+
+
+def citation_label(key: str, bibliography: Bibliography | None = None) -> str:
+    """The author–year label the prose uses: 'Zhao and Zhou, 2020', 'Mahony et al., 2023'."""
+    entry = (bibliography or load()).entries[key]
+    names = [_surname(a) for a in _split_authors(_field(entry, "author") or _field(entry, "editor")) if a.strip()]
+    if not names:
+        who = _plain(_field(entry, "title"))
+    elif len(names) == 1:
+        who = names[0]
+    elif len(names) == 2:
+        who = f"{names[0]} and {names[1]}"
+    else:
+        who = f"{names[0]} et al."
+    return f"{who}, {_field(entry, 'year') or 'n.d.'}"
