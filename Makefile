@@ -12,7 +12,7 @@ PORT   ?= 8000
 SOURCES := $(shell find chapters data book/ -not -path '*/__pycache__*') _config.yml _toc.yml references.bib
 SITE_STAMP := $(SITE)/.built-from-sources
 
-.PHONY: book test serve clean lock validate pdf bench
+.PHONY: book test serve clean lock validate pdf bench datapackage
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=/path/to/python3.11)")'
@@ -30,8 +30,13 @@ book: $(SITE_STAMP)
 # Rebuilt only when a source is newer than the last successful build.
 $(SITE_STAMP): $(STAMP) $(SOURCES)
 	$(BIN)/python -m book validate
+	$(BIN)/python -m book datapackage
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@touch $@
+
+# The data as one Frictionless Data Package; `make book` refreshes it too.
+datapackage: $(STAMP)
+	$(BIN)/python -m book datapackage
 
 pdf: validate
 	$(BIN)/python -m book pdf

@@ -1,4 +1,4 @@
-"""Command line: python -m book validate | new-case <id> | pdf | bench"""
+"""Command line: python -m book validate | new-case <id> | datapackage | pdf | bench"""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ def new_case(args) -> int:
     return 0
 
 
+def write_datapackage(_args) -> int:
+    from book import datapackage
+
+    print(f"wrote {datapackage.write()}")
+    return 0
+
+
 def pdf(_args) -> int:
     from book.pdf import build_pdf
 
@@ -51,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     scaffold = commands.add_parser("new-case", help="scaffold a new case's data folder and chapter")
     scaffold.add_argument("case_id", help="lower-case words joined by hyphens, e.g. kic-garden")
     scaffold.set_defaults(run=new_case)
+    commands.add_parser("datapackage", help="write datapackage.json, the data as a Frictionless Data Package"
+                        ).set_defaults(run=write_datapackage)
     commands.add_parser("pdf", help="build the whole book as one PDF").set_defaults(run=pdf)
     commands.add_parser("bench", help="measure build times, page weights and Lighthouse scores",
                         add_help=False).set_defaults(run=None)
