@@ -9,7 +9,7 @@ SITE   := _build/html
 PORT   ?= 8000
 
 # Everything the site is built from; folders are listed too, so adding or deleting a file counts.
-SOURCES := $(shell find chapters data book/ -not -path '*/__pycache__*') _config.yml _toc.yml references.bib
+SOURCES := $(shell find chapters data book/ -not -path '*/__pycache__*') _config.yml _toc.yml references.bib CHANGELOG.md
 SITE_STAMP := $(SITE)/.built-from-sources
 
 .PHONY: book test serve clean lock validate pdf bench datapackage

@@ -23,3 +23,15 @@ def test_where_to_start_comes_first(built_site):
     text = article.get_text(" ", strip=True)
     before = text.split("Where to start", 1)[0]
     assert len(before.split()) <= 40, f"{len(before.split())} words before 'Where to start'"
+
+
+def test_changelog_page_shows_every_version(built_site):
+    """Readers who cite a version can see what changed since: the page follows CHANGELOG.md."""
+    import re
+
+    from book import paths
+
+    versions = re.findall(r"^## (.+)$", (paths.root() / "CHANGELOG.md").read_text(encoding="utf-8"), flags=re.M)
+    page = BeautifulSoup((built_site / "chapters" / "back" / "changelog.html").read_text(encoding="utf-8"), "html.parser")
+    headings = [h.get_text().rstrip("#").strip() for h in page.select("article h2")]
+    assert versions and headings == versions
