@@ -88,14 +88,24 @@ def stage_matrix() -> pd.DataFrame:
 
 
 def bottleneck_table() -> pd.DataFrame:
-    """Bottleneck × case: each cell the case's assessment, evidence and sources."""
+    """One row per bottleneck and case (long, so it stays readable at any number of cases)."""
     theory = data.theory_table("bottlenecks")[["bottleneck_id", "name_en", "name_zh"]]
-    evidence = data.cases_table("bottleneck_evidence")
-    cell = evidence.assessment + ": " + evidence.evidence + " [" + evidence.source + "]"
-    wide = evidence.assign(cell=cell).pivot(index="bottleneck_id", columns="case_id", values="cell")
-    wide = wide.reindex(columns=data.case_ids())
-    table = theory.merge(wide, left_on="bottleneck_id", right_index=True, how="left")
-    return table.drop(columns="bottleneck_id")
+    evidence = data.cases_table("bottleneck_evidence")[["case_id", "bottleneck_id", "assessment", "evidence", "source"]]
+    table = theory.merge(evidence, on="bottleneck_id", how="left")
+    order = {b: i for i, b in enumerate(theory.bottleneck_id)}
+    table = table.assign(case=table.case_id.map(short_name), _order=table.bottleneck_id.map(order))
+    return table.sort_values(["_order", "case_id"]).drop(columns="_order").reset_index(drop=True)
+
+
+ASSESSMENTS = ["shown", "partly shown", "not shown", "unknown"]
+
+
+def bottleneck_findings(bottleneck_id: str) -> str:
+    """'shown in A; partly shown in B and C (two of three cases)': the cases under each assessment."""
+    rows = bottleneck_table().query("bottleneck_id == @bottleneck_id")
+    parts = [f"{assessment} in {which_cases(list(rows[rows.assessment == assessment].case_id))}"
+             for assessment in ASSESSMENTS if (rows.assessment == assessment).any()]
+    return "; ".join(parts)
 
 
 def depth_scores() -> pd.DataFrame:
@@ -197,8 +207,8 @@ def count_words(n: int) -> str:
 
 def join_names(names: list[str]) -> str:
     """['A', 'B', 'C'] -> 'A, B and C'; semicolons when a name has a comma of its own."""
-    if len(names) == 1:
-        return names[0]
+    if len(names) <= 2:
+        return " and ".join(names)
     separator = "; " if any("," in name for name in names) else ", "
     last = "; and " if separator == "; " else " and "
     return separator.join(names[:-1]) + last + names[-1]
@@ -207,8 +217,8 @@ def join_names(names: list[str]) -> str:
 def which_cases(case_ids: list[str], listed: int = 4) -> str:
     """A phrase naming which cases of the book a finding covers, true at any number of cases.
 
-    'all three cases', 'none of the cases', 'Barking and Dagenham and KIC Garden (two of three
-    cases)'; beyond `listed` cases only the count is given.
+    'all three cases', 'none of the cases', 'KIC Garden, Shanghai', 'Barking and Dagenham and
+    KIC Garden, Shanghai (two of three cases)'; beyond `listed` cases only the count is given.
     """
     total = len(data.case_ids())
     n = len(case_ids)
@@ -217,6 +227,8 @@ def which_cases(case_ids: list[str], listed: int = 4) -> str:
     if n == total:
         return "the one case" if n == 1 else ("both cases" if n == 2 else f"all {count_words(n)} cases")
     count = f"{count_words(n)} of {count_words(total)} cases"
+    if n == 1:
+        return short_name(case_ids[0])
     if n > listed:
         return count
     return f"{join_names([short_name(c) for c in case_ids])} ({count})"

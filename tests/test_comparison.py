@@ -31,7 +31,7 @@ def test_fixture_case_validates(book_with_fixture):
 def test_fixture_case_in_every_comparison_table(book_with_fixture):
     assert "fixture-village" in set(compare.profiles().case_id)
     assert "Fixture Village" in set(compare.stage_matrix().case)
-    assert "fixture-village" in compare.bottleneck_table().columns
+    assert "fixture-village" in set(compare.bottleneck_table().case_id)
     depth = compare.depth_scores().query("case_id == 'fixture-village'").set_index("dimension").score
     assert depth["who takes part"] == 1  # residents and an administrator: 2 of 4 types
     assert depth["stages residents share"] == 3  # villagers lead all seven stages
