@@ -22,7 +22,8 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from book import execution, pages, schema, teaching, vega
+from book import schema
+from book.build import execution, pages, teaching, vega
 
 logger = logging.getLogger(__name__)
 
