@@ -6,7 +6,8 @@ import json
 
 import frictionless
 
-from book import catalogue, datapackage, paths
+from book import catalogue, paths
+from book.build import datapackage
 
 
 def test_committed_package_is_up_to_date():

@@ -133,3 +133,23 @@ def test_no_serious_accessibility_violations(built_site, site_url, browser):
                 failures.append(f"{name}: {violation['id']} ({violation['impact']}) at {node['target']}: {node['html'][:120]}")
         context.close()
     assert not failures, "\n".join(failures)
+
+
+def test_theme_scripts_are_deferred_except_on_search(built_site):
+    def tags(name):
+        return re.findall(r"<script[^>]*\bsrc=\"[^\"]*/?([\w.-]+\.js)[^\"]*\"[^>]*>",
+                          (built_site / name).read_text(encoding="utf-8")), \
+            re.findall(r"<script[^>]*>", (built_site / name).read_text(encoding="utf-8"))
+
+    _, chapter = tags("chapters/theory/concept.html")
+    by_name = {re.search(r"/([\w.-]+\.js)", tag).group(1): tag for tag in chapter if "src=" in tag}
+    assert "defer" in by_name["doctools.js"] and "defer" in by_name["sphinx-book-theme.js"]
+    assert "defer" not in by_name["documentation_options.js"]  # inline scripts use its global
+    assert not [name for name in by_name if "thebe" in name]
+    page = built_site / "chapters/theory/concept.html"
+    for tag in chapter:
+        src = re.search(r'src="([^"?]+)', tag)
+        if src and "://" not in src.group(1):
+            assert (page.parent / src.group(1)).resolve().is_file(), f"{tag} points to no file"
+    _, search = tags("search.html")
+    assert any("doctools.js" in tag and "defer" not in tag for tag in search)

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from book import execution
+from book.build import execution
 
 ROOT = Path(__file__).resolve().parent.parent
 

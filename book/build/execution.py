@@ -4,7 +4,7 @@ Jupyter Book's cache keys a notebook on its code alone, so an edited CSV would l
 outputs in place, and it executes notebooks one after another. Before Sphinx reads any page,
 this module works out which notebooks are stale -- their code, a data file they read, or the
 `book` package changed -- executes just those across all cores, each in a warm kernel
-(book.warmkernel), and stores the results in the same jupyter-cache that myst-nb reads. Sphinx
+(book.build.warmkernel), and stores the results in the same jupyter-cache that myst-nb reads. Sphinx
 then finds every notebook in the cache.
 
 Which data a notebook reads is recorded while it runs (book.reads), so dependencies are never
@@ -30,13 +30,27 @@ from book import paths, reads
 
 MANIFEST_NAME = "casebook-executions.json"
 
-# What a chapter's kernel imports anyway; loaded once, in the server the workers fork from
-# (listed here so that the build's own process never imports book.warmkernel).
-PRELOAD = [
-    "__main__", "book.warmkernel", "ipykernel.kernelapp", "IPython", "pandas", "numpy", "altair", "yaml",
-    "myst_nb", "book.charts", "book.data", "book.tables", "book.compare", "book.models",
-    "book.catalogue", "nbclient", "jupyter_cache.executors.utils",
+# What a chapter's kernel imports anyway, loaded once in the server the workers fork from; the
+# chapter modules are added by chapter_modules(). Named here so that the build's own process
+# never imports book.build.warmkernel.
+KERNEL_PRELOAD = [
+    "__main__", "book.build.warmkernel", "ipykernel.kernelapp", "IPython", "pandas", "numpy", "altair",
+    "yaml", "myst_nb", "nbclient", "jupyter_cache.executors.utils",
 ]
+def chapter_sources() -> list[Path]:
+    """The code chapters can import: every module of `book` outside book/build/."""
+    build = paths.PACKAGE_DIR / "build"
+    return sorted(p for p in paths.PACKAGE_DIR.rglob("*.py")
+                  if not p.is_relative_to(build) and "__pycache__" not in p.parts)
+
+
+def chapter_modules() -> list[str]:
+    names = [".".join(("book", *p.relative_to(paths.PACKAGE_DIR).with_suffix("").parts)) for p in chapter_sources()]
+    return [name.removesuffix(".__init__") for name in names if not name.endswith("__main__")]
+
+
+def preload() -> list[str]:
+    return KERNEL_PRELOAD + chapter_modules()
 
 
 def warm_kernels() -> bool:
@@ -79,17 +93,11 @@ def dependency_digest(entry: dict, root: Path) -> str | None:
     return file_digest(path) if path.is_file() else None
 
 
-# Modules the build uses but notebooks never import: editing them re-executes nothing.
-BUILD_ONLY_MODULES = {"__main__.py", "execution.py", "warmkernel.py", "sphinxext.py", "vega.py", "bench.py",
-                      "scaffold.py", "pages.py", "teaching.py", "pdf.py"}
-
-
 def package_digest() -> str:
-    """The `book` code notebooks use: a change to a chart style or loader re-executes every notebook."""
+    """The `book` code notebooks can use (everything outside book/build/): a change to a chart
+    style or loader re-executes every notebook; a change to the build re-executes none."""
     digest = hashlib.sha256()
-    for module in sorted(paths.PACKAGE_DIR.rglob("*.py")):
-        if module.name in BUILD_ONLY_MODULES:
-            continue
+    for module in chapter_sources():
         digest.update(module.relative_to(paths.PACKAGE_DIR).as_posix().encode())
         digest.update(module.read_bytes())
     return digest.hexdigest()
@@ -141,7 +149,7 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
         os.environ["CASEBOOK_ROOT"] = root
         warm = {}
         if warm_kernels():
-            from book.warmkernel import WarmKernelManager
+            from book.build.warmkernel import WarmKernelManager
 
             warm["kernel_manager_class"] = WarmKernelManager
         result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=False, **warm)
@@ -152,11 +160,11 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
 
 def warm_context():
     """The multiprocessing context whose workers fork from a server with the kernels' imports
-    loaded (book.warmkernel). Asking for it early starts that server loading in the background."""
+    loaded (book.build.warmkernel). Asking for it early starts that server loading in the background."""
     if not warm_kernels():
         return get_context("spawn")
     context = get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    context.set_forkserver_preload(preload())
     from multiprocessing import forkserver
 
     forkserver.ensure_running()

@@ -20,7 +20,7 @@ def write_executed_notebook(app, docname: str) -> str | None:
     """Write the chapter's executed notebook into the site's _sources; return its name there."""
     from jupyter_cache import get_cache
 
-    from book.execution import read_notebook
+    from book.build.execution import read_notebook
 
     env = app.env
     notebook = read_notebook(env, docname)

@@ -1,0 +1,74 @@
+"""Command line: python -m book validate | new-case <id> | datapackage | pdf | bench"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def validate(_args) -> int:
+    from book import schema
+
+    problems = schema.validate_all()
+    if problems:
+        print(f"{len(problems)} problem(s) in the book's data:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        todo = schema.placeholders_by_case(problems)
+        for case_id, count in todo.items():
+            print(f"case '{case_id}': {count} placeholder(s) still to fill in (marked TODO)", file=sys.stderr)
+        return 1
+    print("data and references.bib are valid")
+    return 0
+
+
+def new_case(args) -> int:
+    from book.build import scaffold
+
+    try:
+        created = scaffold.new_case(args.case_id)
+    except scaffold.ScaffoldError as error:
+        print(f"new-case: {error}", file=sys.stderr)
+        return 2
+    for path in created:
+        print(f"wrote {path}")
+    print(f"Next: fill in the TODOs in data/cases/{args.case_id}/ and chapters/cases/{args.case_id}.md, "
+          "then run `python -m book validate` until it reports no problem (see CONTRIBUTING.md).")
+    return 0
+
+
+def write_datapackage(_args) -> int:
+    from book.build import datapackage
+
+    print(f"wrote {datapackage.write()}")
+    return 0
+
+
+def pdf(_args) -> int:
+    from book.build.pdf import build_pdf
+
+    print(f"The PDF is at {build_pdf()}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m book", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check every dataset and references.bib").set_defaults(run=validate)
+    scaffold = commands.add_parser("new-case", help="scaffold a new case's data folder and chapter")
+    scaffold.add_argument("case_id", help="lower-case words joined by hyphens, e.g. kic-garden")
+    scaffold.set_defaults(run=new_case)
+    commands.add_parser("datapackage", help="write datapackage.json, the data as a Frictionless Data Package"
+                        ).set_defaults(run=write_datapackage)
+    commands.add_parser("pdf", help="build the whole book as one PDF").set_defaults(run=pdf)
+    commands.add_parser("bench", help="measure build times, page weights and Lighthouse scores",
+                        add_help=False).set_defaults(run=None)
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["bench"]:
+        from book.build import bench
+
+        return bench.main(argv[1:])
+    args = parser.parse_args(argv)
+    return args.run(args)
+

@@ -1,0 +1,321 @@
+"""Sphinx extension: validate data, execute stale notebooks in parallel, ship Vega offline.
+
+- builder-inited: stale notebooks (code, data read, or `book` code changed) are found, and the
+  warm kernels' imports start loading on another core. The data and references.bib are
+  validated; any problem stops the build before a notebook runs. Then the stale notebooks start
+  executing across the cores, while Sphinx carries on.
+- env-get-outdated: their pages are re-read, even when only a CSV changed.
+- source-read: a page waits for its own notebook, whose outputs go into myst-nb's jupyter-cache.
+  With `-j N`, Sphinx reads pages in forked processes that cannot wait on the pool, so every
+  notebook is collected before reading starts (env-before-read-docs).
+- html-page-context: pages that draw a chart get the Vega loader, which fetches the bundle from
+  the site itself when the first chart nears the viewport.
+
+One CasebookBuild per Sphinx application holds the run's state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging as stdlib_logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+from sphinx.util.logging import is_suppressed_warning
+
+from book import schema
+from book.build import execution, pages, teaching, vega
+
+logger = logging.getLogger(__name__)
+
+# Inline scripts on every page assign to this file's global, so it must load before them.
+RENDER_BLOCKING = ("documentation_options.js",)
+
+
+def _is_thebe(script) -> bool:
+    # Live code needs a remote kernel; the site is static and offline, so thebe is dropped.
+    name = str(getattr(script, "filename", script) or "")
+    body = getattr(script, "attributes", {}).get("body", "")
+    return "thebe" in name or "THEBE_JS_URL" in body
+
+
+def _deferrable(script) -> bool:
+    name = str(getattr(script, "filename", "") or "")
+    attributes = getattr(script, "attributes", {})
+    return bool(name) and not name.endswith(RENDER_BLOCKING) and not {"defer", "async"} & set(attributes)
+
+
+class _WarningCounter(stdlib_logging.Handler):
+    """Counts the warnings Sphinx reports (those `suppress_warnings` does not silence)."""
+
+    def __init__(self, app: Sphinx):
+        super().__init__(stdlib_logging.WARNING)
+        self.app, self.count = app, 0
+
+    def emit(self, record) -> None:
+        kind, subtype = getattr(record, "type", ""), getattr(record, "subtype", "")
+        if not is_suppressed_warning(kind, subtype, self.app.config.suppress_warnings):
+            self.count += 1
+
+
+class _Run:
+    """Notebooks executing in worker processes while Sphinx gets on with the rest of the build."""
+
+    def __init__(self, build: CasebookBuild, jobs):
+        from jupyter_cache import get_cache
+
+        self.build = build
+        self.cache = get_cache(build.app.env.mystnb_config.execution_cache_path)
+        self.started = time.perf_counter()
+        self.pool, self.futures = execution.submit_all(jobs, build.root, build.app.env.mystnb_config.execution_timeout)
+
+    def collect(self, docname: str) -> None:
+        """Wait for one notebook and put its outputs in the cache myst-nb reads."""
+        from jupyter_cache.base import CacheBundleIn
+        import nbformat
+
+        future = self.futures.pop(docname, None)
+        if future is None:
+            return
+        try:
+            run = future.result()
+        except execution.NotebookFailed as error:
+            self.close(cancel=True)
+            raise ExtensionError(str(error)) from None
+        except Exception as error:  # a worker died outright (killed, out of memory)
+            self.close(cancel=True)
+            raise ExtensionError(f"{docname}: notebook execution failed: {type(error).__name__}: {error}") from None
+        nb = nbformat.reads(run.notebook, as_version=4)
+        self.cache.cache_notebook_bundle(
+            CacheBundleIn(nb, str(self.build.app.env.doc2path(docname)), data={"execution_seconds": run.seconds}),
+            check_validity=False, overwrite=True,
+        )
+        manifest = self.build.manifest
+        manifest.record(docname, self.build.hashes[docname], self.build.package, run, self.build.root)
+        manifest.save()
+
+    def finish(self) -> None:
+        for docname in sorted(self.futures):
+            self.collect(docname)
+        self.close()
+        logger.info(f"[casebook] executed in {time.perf_counter() - self.started:.1f} s")
+
+    def close(self, cancel: bool = False) -> None:
+        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+class CasebookBuild:
+    """The state of one build: the manifest (read once), the notebooks' hashes, the run."""
+
+    def __init__(self, app: Sphinx):
+        self.app = app
+        self.root = Path(app.srcdir).resolve()
+        self.manifest: execution.Manifest | None = None
+        self.package = ""
+        self.hashes: dict[str, str] = {}
+        self.jobs: list[tuple[str, str, str]] = []
+        self.run: _Run | None = None
+        self.warnings = _WarningCounter(app)
+
+    @property
+    def static_dir(self) -> Path:
+        return Path(self.app.outdir).parent / ".casebook-static"
+
+    def connect(self) -> None:
+        app = self.app
+        app.connect("config-inited", self.set_root)
+        app.connect("builder-inited", self.plan)
+        app.connect("builder-inited", self.validate)
+        app.connect("builder-inited", self.single_page_handlers)
+        app.connect("builder-inited", self.start)
+        app.connect("env-get-outdated", self.outdated)
+        app.connect("env-before-read-docs", self.before_parallel_read)
+        app.connect("source-read", self.await_notebook)
+        app.connect("env-updated", self.finish)
+        app.connect("build-finished", self.stop)
+        app.connect("doctree-read", self.remember_key)
+        app.connect("env-purge-doc", self.purge)
+        app.connect("env-merge-info", self.merge)
+        app.connect("html-page-context", self.page_extras, priority=400)  # before the theme's buttons
+        app.connect("html-page-context", self.page_scripts)
+        app.connect("build-finished", self.forget_env_after_warnings)
+        app.connect("build-finished", self.copy_data)
+
+    # ------------------------------------------------------------ setup
+
+    def set_root(self, app: Sphinx, config) -> None:
+        # Pages are rewritten (not re-executed) when the build's own code changes.
+        config.casebook_code = hashlib.sha256(
+            b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.rglob("*.py")))
+        ).hexdigest()
+        # Notebooks, the validator and the loader read the copy of the book being built.
+        os.environ["CASEBOOK_ROOT"] = str(self.root)
+        self.static_dir.mkdir(parents=True, exist_ok=True)  # filled once execution has started
+        config.html_static_path.append(str(self.static_dir))
+        stdlib_logging.getLogger("sphinx").addHandler(self.warnings)
+
+    def single_page_handlers(self, app: Sphinx) -> None:
+        # Sphinx uses only the handlers registered for "singlehtml" once any extension registers
+        # one, so nodes registered for "html" (myst-nb's hidden-cell toggles) lose theirs; merge
+        # them. The registry has no public accessor: tests/test_private_apis.py checks it.
+        if app.builder.name == "singlehtml":
+            handlers = app.registry.translation_handlers
+            handlers["singlehtml"] = {**handlers.get("html", {}), **handlers.get("singlehtml", {})}
+
+    def validate(self, app: Sphinx) -> None:
+        problems = schema.validate_all()
+        if problems:
+            listing = "\n".join(f"  {problem}" for problem in problems)
+            raise ExtensionError(f"{len(problems)} problem(s) in the book's data; nothing was built:\n{listing}")
+
+    # ------------------------------------------------------------ execution
+
+    def plan(self, app: Sphinx) -> None:
+        """Find the stale notebooks; if there are any, start loading the warm kernels' imports
+        on another core while the data are validated."""
+        env = app.env
+        self.manifest = execution.Manifest(Path(env.mystnb_config.execution_cache_path) / execution.MANIFEST_NAME)
+        if env.mystnb_config.execution_mode != "cache" or app.builder.format != "html":
+            return
+        from jupyter_cache import get_cache
+        import nbformat
+
+        env.find_files(app.config, app.builder)
+        cache = get_cache(env.mystnb_config.execution_cache_path)
+        self.package = execution.package_digest()
+        jobs = []
+        for docname in sorted(env.found_docs):
+            nb = execution.read_notebook(env, docname)
+            if nb is None:
+                continue
+            path = Path(env.doc2path(docname))
+            _, self.hashes[docname] = cache.create_hashed_notebook(nb)
+            try:
+                cached = cache.match_cache_notebook(nb)
+            except KeyError:
+                cached = None
+            if cached is None or not self.manifest.is_fresh(docname, self.hashes[docname], self.package, self.root):
+                jobs.append((docname, nbformat.writes(nb), str(path.parent)))
+        # Longest first, so no core is left with one long notebook at the end: the last run's
+        # time where there is one, else the amount of code.
+        entries = self.manifest.entries
+        jobs.sort(key=lambda job: (entries.get(job[0], {}).get("seconds", 0), len(job[1])), reverse=True)
+        self.jobs = jobs
+        if jobs:
+            execution.warm_context()
+
+    def start(self, app: Sphinx) -> None:
+        """Start executing the stale notebooks (the data are valid by now), before Sphinx reads any page."""
+        if self.jobs:
+            logger.info(f"[casebook] executing {len(self.jobs)} notebook(s) in parallel: "
+                        + ", ".join(docname for docname, _, _ in self.jobs))
+            self.run = _Run(self, self.jobs)
+        vega.write_static(self.static_dir)  # meanwhile: the chart bundle, when missing
+
+    def outdated(self, app: Sphinx, env, added, changed, removed) -> list[str]:
+        """Pages to re-read: those whose notebook is running, or ran since the page was last read."""
+        running = set(self.run.futures) if self.run else set()
+        seen = getattr(env, "casebook_exec_keys", {})
+        stale = {doc for doc in self.hashes if seen.get(doc) != self.manifest.key(doc)}
+        return sorted((running | stale) - set(added))
+
+    def before_parallel_read(self, app: Sphinx, env, docnames) -> None:
+        # Forked readers cannot wait on this process's pool: collect every notebook first.
+        if app.parallel > 1:
+            self.finish(app, env)
+
+    def await_notebook(self, app: Sphinx, docname: str, source) -> None:
+        if self.run:
+            self.run.collect(docname)
+
+    def finish(self, app: Sphinx, env) -> None:
+        if self.run:
+            self.run.finish()
+            self.run = None
+
+    def stop(self, app: Sphinx, exception) -> None:
+        if self.run:
+            self.run.close(cancel=True)
+
+    # ------------------------------------------------------------ environment
+
+    def remember_key(self, app: Sphinx, doctree) -> None:
+        docname = app.env.docname
+        key = self.manifest.key(docname) if self.manifest else None
+        if key:
+            if not hasattr(app.env, "casebook_exec_keys"):
+                app.env.casebook_exec_keys = {}
+            app.env.casebook_exec_keys[docname] = key
+
+    def purge(self, app: Sphinx, env, docname: str) -> None:
+        getattr(env, "casebook_exec_keys", {}).pop(docname, None)
+
+    def merge(self, app: Sphinx, env, docnames, other) -> None:
+        env.casebook_exec_keys = {**getattr(env, "casebook_exec_keys", {}),
+                                  **{d: k for d, k in getattr(other, "casebook_exec_keys", {}).items() if d in docnames}}
+
+    # ------------------------------------------------------------ pages
+
+    def page_scripts(self, app: Sphinx, pagename, templatename, context, doctree) -> None:
+        scripts = context.get("script_files", [])
+        # The builder reads this same list: edit it in place, then add through the public API.
+        # The search page's own inline script calls into Sphinx's scripts as it loads, so there
+        # they stay as they are.
+        scripts[:] = [s for s in scripts if not _is_thebe(s)]
+        if pagename != "search":
+            deferred = [s for s in scripts if _deferrable(s)]
+            scripts[:] = [s for s in scripts if not _deferrable(s)]
+            for script in deferred:
+                # The builder keeps names relative to the output folder; add_js_file takes them
+                # relative to _static, as extensions register them.
+                name = str(script.filename).removeprefix("_static/")
+                app.add_js_file(name, priority=script.priority, loading_method="defer", **script.attributes)
+        if doctree is not None and vega.page_has_chart(context.get("body", "")):
+            app.add_css_file(vega.STYLE)
+            # Inline, so the charts' own inline scripts find it; it loads the bundle when needed.
+            app.add_js_file(None, body=vega.loader_js(), priority=400)
+
+    def page_extras(self, app: Sphinx, pagename, templatename, context, doctree) -> None:
+        if doctree is None:
+            return
+        context["body"] = pages.fix_theme_html(context.get("body", ""))
+        entry = self.manifest.entries.get(pagename) if self.manifest else None
+        if entry is None or "pathto" not in context:
+            return
+        notebook = pages.write_executed_notebook(app, pagename)
+        if notebook:
+            context["ipynb_source"] = notebook  # the theme's download menu offers it too
+        datasets = sorted(dep["path"] for dep in entry["reads"] if dep["path"].endswith(".csv"))
+        context["body"] += pages.extras_html(context["pathto"], pagename, context.get("title", ""),
+                                             notebook, datasets, app.config.version or "0.1.0")
+
+    # ------------------------------------------------------------ end of build
+
+    def forget_env_after_warnings(self, app: Sphinx, exception) -> None:
+        # Sphinx reports a page's warnings only when it re-reads the page; after a build with
+        # warnings, drop the saved environment so the next build re-reads every page and fails again.
+        stdlib_logging.getLogger("sphinx").removeHandler(self.warnings)
+        if exception is not None or self.warnings.count:
+            (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
+
+    def copy_data(self, app: Sphinx, exception) -> None:
+        # The data catalogue and the chapters link to the datasets: publish them with the site.
+        if exception is None and app.builder.format == "html":
+            source = Path(app.srcdir) / "data"
+            target = Path(app.outdir) / "data"
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("casebook_code", "", "html")
+    app.add_directive("casebook-syllabus", teaching.Syllabus)
+    app.add_css_file(vega.PAGE_STYLE)
+    CasebookBuild(app).connect()
+    # Parallel reading is safe: notebooks are collected before Sphinx forks its readers.
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
