@@ -27,5 +27,5 @@ def test_package_digest_follows_the_seam(tmp_path, monkeypatch):
 def test_preload_holds_every_chapter_module_and_no_build_module():
     modules = execution.preload()
     assert {"book.charts", "book.data", "book.compare", "book.tables", "book.models"} <= set(modules)
-    assert [m for m in modules if m.startswith("book.build")] == ["book.build.warmkernel"]
+    assert [m for m in modules if m.startswith("book.build")] == ["book.build.lifeline", "book.build.warmkernel"]
     assert "book.__main__" not in modules

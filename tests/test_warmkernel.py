@@ -88,3 +88,66 @@ def test_warm_and_cold_kernels_give_the_same_outputs(monkeypatch):
     warm = _warm(nbformat.reads(nbformat.writes(nb), as_version=4), path.parent, "comparison")
     assert _comparable(warm) == _comparable(cold)
     assert any("vega" in json.dumps(c["outputs"]) for c in _comparable(warm))
+
+
+def test_forked_kernel_wait_honours_its_timeout():
+    import subprocess
+    import time
+
+    from book.build.warmkernel import ForkedKernel
+
+    kernel = ForkedKernel(os.posix_spawn("/bin/sleep", ["sleep", "30"], os.environ))
+    start = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired):
+        kernel.wait(0.3)
+    assert 0.3 <= time.monotonic() - start < 2
+    kernel.kill()
+    assert kernel.wait(5) == -9
+    assert kernel.poll() == -9
+
+
+def test_fork_refuses_a_process_with_threads():
+    import threading
+
+    from book.build.warmkernel import check_single_thread
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with pytest.raises(RuntimeError, match="single-threaded"):
+            check_single_thread()
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_provisioner_is_registered_the_documented_way():
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    from book.build.warmkernel import WarmProvisioner
+
+    assert KernelProvisionerFactory.instance()._check_availability(execution.PROVISIONER)
+    (entry,) = __import__("importlib.metadata").metadata.entry_points(
+        group=execution.PROVISIONER_GROUP, name=execution.PROVISIONER)
+    assert entry.load() is WarmProvisioner
+
+
+def test_jupyter_client_and_ipykernel_keep_what_the_fork_uses():
+    # Pinned below their next major versions; these fail first if an upgrade drops them.
+    from ipykernel.kernelapp import IPKernelApp
+    from jupyter_client.provisioning import LocalProvisioner
+
+    assert {"process", "pid", "pgid", "connection_info"} <= set(dir(LocalProvisioner))
+    assert "parent_handle" in IPKernelApp.class_trait_names()
+
+
+def test_warm_kernel_inherits_no_pipe_or_socket_from_its_worker(monkeypatch):
+    # Popen closes what a new kernel would inherit; a forked kernel must hold no more.
+    monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
+    code = ("import os\nkinds = []\nfor fd in os.listdir('/proc/self/fd'):\n    try:\n"
+            "        kinds.append(os.readlink(f'/proc/self/fd/{fd}').split(':')[0])\n"
+            "    except OSError:\n        pass\nprint(sum(k in ('pipe', 'socket') for k in kinds))")
+    cold = int(_cold(_one_cell(code), ROOT).cells[0].outputs[0]["text"])
+    warm = int(_warm(_one_cell(code), ROOT).cells[0].outputs[0]["text"])
+    assert warm <= cold, f"the warm kernel holds {warm} pipes and sockets, a new one {cold}"

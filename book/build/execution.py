@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 
 from book import paths, reads
+from book.build import lifeline
 
 MANIFEST_NAME = "casebook-executions.json"
 
@@ -34,7 +35,7 @@ MANIFEST_NAME = "casebook-executions.json"
 # chapter modules are added by chapter_modules(). Named here so that the build's own process
 # never imports book.build.warmkernel.
 KERNEL_PRELOAD = [
-    "__main__", "book.build.warmkernel", "ipykernel.kernelapp", "IPython", "pandas", "numpy", "altair",
+    "book.build.lifeline", "__main__", "book.build.warmkernel", "ipykernel.kernelapp", "IPython", "pandas", "numpy", "altair",
     "yaml", "myst_nb", "nbclient", "jupyter_cache.executors.utils",
 ]
 def chapter_sources() -> list[Path]:
@@ -57,6 +58,11 @@ def warm_kernels() -> bool:
     """Whether kernels are forked warm. Forking a process that has loaded numpy and friends is
     safe on Linux; elsewhere, or with CASEBOOK_WARM_KERNELS=0, kernels start the usual way."""
     return sys.platform == "linux" and os.environ.get("CASEBOOK_WARM_KERNELS", "1") != "0"
+
+
+# The kernel provisioner book.build.warmkernel registers (an entry point in pyproject.toml).
+PROVISIONER = "casebook-warm"
+PROVISIONER_GROUP = "jupyter_client.kernel_provisioners"
 
 
 class NotebookFailed(RuntimeError):
@@ -151,11 +157,23 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
         if warm_kernels():
             from book.build.warmkernel import WarmKernelManager
 
+            os.environ["JUPYTER_DEFAULT_PROVISIONER_NAME"] = PROVISIONER
             warm["kernel_manager_class"] = WarmKernelManager
-        result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=False, **warm)
+        try:
+            result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=False, **warm)
+        except Exception as error:  # the kernel died, or would not start
+            raise NotebookFailed(f"{docname}: notebook execution failed: {type(error).__name__}: {error}") from None
         if result.err is not None:
             raise NotebookFailed(f"{docname}: notebook execution failed\n{result.exc_string}")
         return Executed(docname, nbformat.writes(nb), reads.read_log(log), result.time)
+
+
+def _check_provisioner() -> None:
+    from importlib.metadata import entry_points
+
+    if not entry_points(group=PROVISIONER_GROUP, name=PROVISIONER):
+        raise RuntimeError(f"the kernel provisioner '{PROVISIONER}' is not registered: reinstall the package "
+                           "(`make` does it; or `pip install -e .`), or set CASEBOOK_WARM_KERNELS=0")
 
 
 def warm_context():
@@ -163,8 +181,11 @@ def warm_context():
     loaded (book.build.warmkernel). Asking for it early starts that server loading in the background."""
     if not warm_kernels():
         return get_context("spawn")
+    _check_provisioner()
     context = get_context("forkserver")
     context.set_forkserver_preload(preload())
+    # The forkserver binds itself to this process as it imports book.build.lifeline.
+    os.environ[lifeline.PARENT_VARIABLE] = str(os.getpid())
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
@@ -179,6 +200,7 @@ def submit_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int, worke
     workers = workers or int(os.environ.get("CASEBOOK_WORKERS", 0)) or os.cpu_count() or 1
     # Warm: one notebook per worker, as a fresh worker has a single thread and can fork its kernel.
     pool = ProcessPoolExecutor(max_workers=max(1, min(len(jobs), workers)), mp_context=warm_context(),
-                               max_tasks_per_child=1 if warm_kernels() else None)
+                               max_tasks_per_child=1 if warm_kernels() else None,
+                               initializer=lifeline.die_with_parent)
     futures = {docname: pool.submit(_execute, docname, nb, cwd, str(root), timeout) for docname, nb, cwd in jobs}
     return pool, futures
