@@ -10,6 +10,8 @@ import json
 
 import altair as alt
 
+from book import schema
+
 # Okabe & Ito's palette, safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
@@ -60,7 +62,7 @@ def described(chart: alt.TopLevelMixin, title: str, description: str) -> alt.Top
     return chart.properties(title=title, description=description)
 
 
-STAGE_ORDER = ["planning", "design", "funding", "management", "implementation", "supervision", "evaluation"]
+STAGE_ORDER = schema.stage_order()
 LEVEL_LABELS = {0: "0 not involved", 1: "1 informed or consulted", 2: "2 contributes", 3: "3 leads"}
 # Sequential blues (ColorBrewer), light to dark, readable in grey and for colour-blind readers.
 LEVEL_COLOURS = ["#f7fbff", "#9ecae1", "#4292c6", "#08306b"]

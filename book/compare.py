@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from book import data
-from book.charts import STAGE_ORDER
+from book import data, schema
+
+STAGE_ORDER = schema.stage_order()
 
 # The four kinds of participant the article names (policy makers, administrators,
 # third-party professional teams, residents).

@@ -59,6 +59,12 @@ def table_schema(table: str) -> dict:
     return _schema_descriptor(table_schema_path(table))
 
 
+def stage_order() -> list[str]:
+    """The stages of production in the order of a service's life: the stages table's enum."""
+    field = next(f for f in table_schema("stages")["fields"] if f["name"] == "stage")
+    return list(field["constraints"]["enum"])
+
+
 def table_names() -> list[str]:
     return sorted(p.stem for p in paths.schemas_dir().glob("*.json") if p.stem != "case.schema")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from book.build.pdf import CHROMIUM_ARGS
+from book.build.browser import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"

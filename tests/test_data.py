@@ -110,3 +110,13 @@ def test_loader_types_follow_schema():
     milestones = data.theory_table("milestones")
     assert str(milestones.year.dtype) == "Int64"
     assert list(milestones.columns) == [f["name"] for f in schema.table_schema("milestones")["fields"]]
+
+
+def test_one_stage_order_everywhere():
+    """The stages table's enum is the order; the theory table and its schema must agree with it."""
+    from book import data, schema
+
+    order = schema.stage_order()
+    theory_enum = next(f for f in schema.table_schema("production_stages")["fields"] if f["name"] == "stage")
+    assert theory_enum["constraints"]["enum"] == order
+    assert list(data.theory_table("production_stages").sort_values("order").stage) == order

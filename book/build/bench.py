@@ -133,7 +133,7 @@ def first_visit(url: str) -> dict:
     """Bytes transferred (compressed) and requests made when a page is first opened."""
     from playwright.sync_api import sync_playwright
 
-    from book.build.pdf import CHROMIUM_ARGS, chromium
+    from book.build.browser import CHROMIUM_ARGS, chromium
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
@@ -167,7 +167,7 @@ def lighthouse(url: str, work: Path) -> float | None:
         if install.returncode != 0:
             print(f"  (Lighthouse could not be installed: {install.stderr.strip()[-300:]})")
             return None
-    from book.build.pdf import chromium
+    from book.build.browser import chromium
 
     report = work / "lighthouse.json"
     flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"

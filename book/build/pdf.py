@@ -7,37 +7,12 @@ waits until every chart and formula has been drawn.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 from book import paths
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-# Charts and formulas are drawn as they scroll into view. Polled until all are drawn: each
-# poll asks for every chart and formula to be drawn now, as MathJax may still be starting up.
-DRAW_EVERYTHING = """() => {
-  if (window.casebookVega) { window.casebookVega.drawAll(); }
-  const maths = window.MathJax && window.MathJax.startup && window.MathJax.startup.document;
-  if (maths && maths.lazyTypesetAll && document.querySelector("mjx-lazy") && !window.casebookTypesetting) {
-    window.casebookTypesetting = maths.lazyTypesetAll().finally(() => { window.casebookTypesetting = null; });
-  }
-  const charts = document.querySelectorAll('div[id^="altair-viz-"]');
-  const drawn = document.querySelectorAll('div[id^="altair-viz-"] svg.marks');
-  const formulas = [...document.querySelectorAll(".math")];
-  return charts.length === drawn.length && formulas.every((f) => f.querySelector("mjx-math"));
-}"""
-
-
-def chromium() -> str:
-    path = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
-    if not Path(path).exists():
-        raise SystemExit(f"Chromium not found at {path}: install Debian's chromium "
-                         "(`sudo apt-get install -y chromium`) or set CASEBOOK_CHROMIUM.")
-    return path
-
+from book.build.browser import CHROMIUM_ARGS, DRAW_EVERYTHING, chromium
 
 def single_page(html_file: Path) -> Path:
     """The page holding the whole book.

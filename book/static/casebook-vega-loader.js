@@ -1,0 +1,50 @@
+// Runs before any chart. A chart is drawn when it comes near the viewport, each in a task of its
+// own, and the bundle loads when the first chart needs it: a page's text never waits for charts
+// the reader has not reached. `casebookVega.resolve` is called by the bundle once it has loaded;
+// `casebookVega.drawAll()` draws every chart now (for printing). The build fills in the two
+// __CASEBOOK_VEGA_*__ names and inlines the script, so the charts' own inline scripts find it.
+(function () {
+  var bundle = null, waiting = [];
+  window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, __CASEBOOK_VEGA_VERSIONS__);
+  window.casebookVega = {
+    drawAll: function () { waiting.splice(0).forEach(function (draw) { draw(); }); }
+  };
+  window.addEventListener("beforeprint", window.casebookVega.drawAll);
+  function loadBundle() {
+    if (!bundle) {
+      bundle = new Promise(function (resolve) { window.casebookVega.resolve = resolve; });
+      var script = document.createElement("script");
+      script.src = (document.documentElement.dataset.content_root || "") + "_static/__CASEBOOK_VEGA_BUNDLE__";
+      document.head.appendChild(script);
+    }
+    return bundle;
+  }
+  function nearViewport(box) {
+    return new Promise(function (resolve) {
+      if (!("IntersectionObserver" in window)) { resolve(); return; }
+      var watch = new IntersectionObserver(function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) { draw(); }
+      }, { rootMargin: "50% 0px" });
+      function draw() { watch.disconnect(); resolve(); }
+      waiting.push(draw);
+      watch.observe(box);
+    });
+  }
+  function ownTask(value) { return new Promise(function (resolve) { setTimeout(resolve, 0, value); }); }
+  window.vegaEmbed = function (element, spec, options) {
+    var box = typeof element === "string" ? document.querySelector(element) : element;
+    return nearViewport(box).then(loadBundle).then(ownTask).then(function (embed) {
+      return embed(box, spec, options).then(function (result) {
+        // A chart wider than the text column scrolls; keyboard users must be able to reach it.
+        if (box.scrollWidth > box.clientWidth) { box.tabIndex = 0; }
+        // The chart's description also names the SVG itself, for tools that read the image.
+        var svg = box.querySelector("svg");
+        if (svg && box.getAttribute("aria-label")) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", box.getAttribute("aria-label"));
+        }
+        return result;
+      });
+    });
+  };
+})();
