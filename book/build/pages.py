@@ -12,8 +12,6 @@ from pathlib import Path
 
 import nbformat
 
-BOOK_TITLE = "The Co-production Casebook"
-AUTHORS = "The Co-production Casebook authors"
 
 
 def write_executed_notebook(app, docname: str) -> str | None:
@@ -37,8 +35,12 @@ def write_executed_notebook(app, docname: str) -> str | None:
     return name
 
 
-def extras_html(pathto, docname: str, title: str, notebook: str | None, datasets: list[str], version: str) -> str:
-    """The 'Downloads' and 'Cite this chapter' block appended to a chapter page."""
+def extras_html(pathto, docname: str, title: str, notebook: str | None, datasets: list[str], book) -> str:
+    """The 'Downloads' and 'Cite this chapter' block appended to a chapter page.
+
+    `book` is the book's metadata (book.build.metadata): the citation gives the page's absolute
+    address once the public address is set, the version, and a BibTeX entry to copy.
+    """
     items = []
     if notebook:
         href = pathto("_sources", 1) + "/" + notebook
@@ -49,15 +51,21 @@ def extras_html(pathto, docname: str, title: str, notebook: str | None, datasets
         '<h2 id="downloads">Downloads</h2>\n<ul class="casebook-downloads">' + "".join(items) + "</ul>"
         if items else ""
     )
-    plain_title = html.escape(html.unescape(title))
+    plain_title = html.unescape(title)
+    address = book.page_url(docname)
+    where = (f'<a href="{html.escape(address)}">{html.escape(address)}</a>' if book.url
+             else f"Page <code>{html.escape(address)}</code>")
     citation = (
-        f"{AUTHORS} (2026). “{plain_title}.” In <em>{BOOK_TITLE}</em>, version {html.escape(version)}. "
-        f"Page <code>{html.escape(docname)}.html</code>. Prose and data under CC BY 4.0."
+        f"{html.escape(book.authors)} ({html.escape(book.year)}). “{html.escape(plain_title)}.” In "
+        f"<em>{html.escape(book.title)}</em>, version {html.escape(book.version)}. {where}. "
+        "Prose and data under CC BY 4.0."
     )
+    bibtex = html.escape(book.bibtex(docname, plain_title))
     return (
         '<section class="casebook-page-extras" aria-labelledby="downloads cite-this-chapter">'
         f"{downloads}"
         f'<h2 id="cite-this-chapter">Cite this chapter</h2><p class="casebook-citation">{citation}</p>'
+        f'<div class="highlight-bibtex notranslate"><div class="highlight"><pre>{bibtex}</pre></div></div>'
         "</section>"
     )
 

@@ -29,7 +29,7 @@ from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
 from book import schema
-from book.build import execution, pages, teaching, vega
+from book.build import execution, metadata, pages, teaching, vega
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +129,7 @@ class CasebookBuild:
     def connect(self) -> None:
         app = self.app
         app.connect("config-inited", self.set_root)
+        app.connect("config-inited", self.set_metadata)
         app.connect("builder-inited", self.plan)
         app.connect("builder-inited", self.validate)
         app.connect("builder-inited", self.single_page_handlers)
@@ -147,6 +148,17 @@ class CasebookBuild:
         app.connect("build-finished", self.copy_data)
 
     # ------------------------------------------------------------ setup
+
+    def set_metadata(self, app: Sphinx, config) -> None:
+        # One source for the version (pyproject.toml); the repository's buttons follow its address.
+        book = metadata.load(self.root)
+        config.version = config.version or book.version
+        config.release = config.release or book.version
+        options = config.html_theme_options
+        for button in ("use_repository_button", "use_edit_page_button", "use_issues_button"):
+            options[button] = bool(book.repository)
+        if not book.repository:
+            options["repository_url"] = ""  # Jupyter Book's default points at its own repository
 
     def set_root(self, app: Sphinx, config) -> None:
         # Pages are rewritten (not re-executed) when the build's own code changes.
@@ -292,7 +304,7 @@ class CasebookBuild:
             context["ipynb_source"] = notebook  # the theme's download menu offers it too
         datasets = sorted(dep["path"] for dep in entry["reads"] if dep["path"].endswith(".csv"))
         context["body"] += pages.extras_html(context["pathto"], pagename, context.get("title", ""),
-                                             notebook, datasets, app.config.version or "0.1.0")
+                                             notebook, datasets, metadata.load(self.root))
 
     # ------------------------------------------------------------ end of build
 

@@ -1,0 +1,62 @@
+"""The book's metadata is written once: CITATION.cff agrees, and page citations follow the settings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from book.build import metadata
+from conftest import ROOT, jupyter_book
+
+IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", "*.egg-info")
+
+
+def test_citation_file_agrees_with_the_one_source():
+    book = metadata.load()
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["title"] == book.title
+    assert [a["name"] for a in citation["authors"]] == [book.authors]
+    assert str(citation["version"]) == book.version
+    assert str(citation["date-released"]).startswith(book.year)
+    assert citation.get("url", "") == book.url
+    assert citation.get("repository-code", "") == book.repository
+
+
+@pytest.mark.build
+def test_page_citation_without_a_public_address(built_site):
+    book = metadata.load()
+    page = BeautifulSoup((built_site / "chapters/theory/concept.html").read_text(encoding="utf-8"), "html.parser")
+    citation = page.select_one(".casebook-citation").get_text()
+    assert f"version {book.version}" in citation and "chapters/theory/concept.html" in citation
+    assert "@incollection{" in page.select_one(".casebook-page-extras pre").get_text()
+    links = [a.get("href", "") for a in page.select("a")]
+    assert not any("executablebooks" in link for link in links), "a button points at Jupyter Book's own repository"
+
+
+@pytest.mark.build
+@pytest.mark.xdist_group("metadata")
+def test_page_citation_and_buttons_with_address_and_repository(tmp_path):
+    copy = tmp_path / "book"
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    config = (copy / "_config.yml").read_text(encoding="utf-8")
+    config = config.replace('repository:\n  url: ""', 'repository:\n  url: "https://github.com/example/casebook"')
+    config = config.replace('html:\n  baseurl: ""', 'html:\n  baseurl: "https://casebook.example.org/"')
+    (copy / "_config.yml").write_text(config, encoding="utf-8")
+    # One executed chapter is enough; cross-references to pages left out only warn.
+    (copy / "_toc.yml").write_text("format: jb-book\nroot: chapters/welcome\nchapters:\n- file: chapters/theory/concept\n")
+    result = subprocess.run([jupyter_book(), "build", str(copy), "--keep-going"], capture_output=True, text=True,
+                            env={**os.environ, "CASEBOOK_ROOT": str(copy)}, cwd=copy, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    page = BeautifulSoup((copy / "_build/html/chapters/theory/concept.html").read_text(encoding="utf-8"), "html.parser")
+    address = "https://casebook.example.org/chapters/theory/concept.html"
+    assert page.select_one(".casebook-citation a")["href"] == address
+    assert f"url       = {{{address}}}" in page.select_one(".casebook-page-extras pre").get_text()
+    links = [a.get("href", "") for a in page.select("a")]
+    assert "https://github.com/example/casebook" in links, "no repository button"
+    assert any(link.startswith("https://github.com/example/casebook/edit/") for link in links), "no edit button"
+    assert any(link.startswith("https://github.com/example/casebook/issues") for link in links), "no issue button"
