@@ -32,12 +32,14 @@ $(SITE_STAMP): $(STAMP) $(SOURCES)
 	$(BIN)/python -m book validate
 	$(BIN)/python -m book datapackage
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python -m book pdf
 	@touch $@
 
 # The data as one Frictionless Data Package; `make book` refreshes it too.
 datapackage: $(STAMP)
 	$(BIN)/python -m book datapackage
 
+# `make book` builds the PDF too, into the site; this builds it alone.
 pdf: validate
 	$(BIN)/python -m book pdf
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import frictionless
+import pytest
 
 from book import catalogue, paths
 from book.build import datapackage
@@ -30,3 +31,10 @@ def test_every_dataset_is_a_resource_with_licence_sources_and_case():
         assert resource["licenses"][0]["name"] == "CC-BY-4.0"
         assert resource["sources"], resource["name"]
         assert ("case" in resource) == resource["path"].startswith("data/cases/")
+
+
+@pytest.mark.build
+def test_site_publishes_the_package_beside_its_data(built_site):
+    """Loaded from the site's root, the package finds every file it names (data/ is published too)."""
+    report = frictionless.Package(str(built_site / datapackage.FILE_NAME)).validate()
+    assert report.valid, report.flatten(["taskName", "message"])[:5]

@@ -21,3 +21,19 @@ def test_pdf_builds_with_charts_drawn(built_site):
     assert data.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page\b", data))
     assert pages >= 50, f"only {pages} pages"
+
+
+def test_pdf_is_published_with_the_site_and_linked_from_every_page(built_site):
+    """Run after the PDF test (same group): the site holds the PDF and every page's menu links it."""
+    from bs4 import BeautifulSoup
+
+    subprocess.run([sys.executable, "-m", "book", "pdf"], capture_output=True, text=True, cwd=ROOT, check=True)
+    published = built_site / "co-production-casebook.pdf"
+    data = published.read_bytes()
+    assert data.startswith(b"%PDF") and b"/Outlines" in data, "no bookmarks in the PDF"
+    assert b"/StructTreeRoot" in data, "the PDF is not tagged"
+    for page in ("chapters/welcome.html", "chapters/theory/concept.html", "chapters/back/glossary.html"):
+        soup = BeautifulSoup((built_site / page).read_text(encoding="utf-8"), "html.parser")
+        link = soup.select_one('a[href$="co-production-casebook.pdf"]')
+        assert link is not None, f"{page}: no link to the book's PDF"
+        assert ((built_site / page).parent / link["href"]).resolve() == published.resolve()

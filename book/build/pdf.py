@@ -29,6 +29,15 @@ def single_page(html_file: Path) -> Path:
     return copy
 
 
+PDF_STYLE = Path(__file__).resolve().parent.parent / "static" / "casebook-pdf.css"
+PDF_NAME = "co-production-casebook.pdf"
+# Stated on the first page, since the printed book leaves the solutions out.
+FIRST_PAGE_NOTE = ("This PDF edition of the book omits the solutions to the exercises; they are in the "
+                   "online edition, under each exercise.")
+FOOTER = ('<div style="font-size:9px;width:100%;text-align:center;color:#555">'
+          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+
+
 async def _html_to_pdf(html_file, pdf_file):
     from playwright.async_api import async_playwright
 
@@ -38,10 +47,19 @@ async def _html_to_pdf(html_file, pdf_file):
         page = await browser.new_page()
         await page.goto(Path(html_file).resolve().as_uri(), wait_until="networkidle")
         await page.wait_for_function(DRAW_EVERYTHING, polling=500, timeout=120_000)
-        await page.add_style_tag(content="div.cell_output, figure, table { break-inside: avoid; }")
-        await page.pdf(path=str(pdf_file), margin={"top": "0.6in", "bottom": "0.6in",
+        await page.add_style_tag(path=str(PDF_STYLE))
+        await page.evaluate("""note => {
+            const first = document.querySelector("main h1, article h1, h1");
+            const box = document.createElement("p");
+            box.className = "casebook-pdf-note";
+            box.textContent = note;
+            first.after(box);
+        }""", FIRST_PAGE_NOTE)
+        # Bookmarks from the headings, a tagged (accessible) PDF, and page numbers in the footer.
+        await page.pdf(path=str(pdf_file), margin={"top": "0.6in", "bottom": "0.7in",
                                                    "left": "0.5in", "right": "0.5in"},
-                       print_background=True)
+                       print_background=True, outline=True, tagged=True, display_header_footer=True,
+                       header_template="<span></span>", footer_template=FOOTER)
         await browser.close()
 
 
@@ -55,7 +73,10 @@ def build_pdf() -> Path:
     work = root / "_build" / "pdf-build"  # keeps the single-page build away from the site
     main(["build", str(root), "--builder", "pdfhtml", "--path-output", str(work), "-W", "-n",
           "--keep-going"], standalone_mode=False)
-    target = root / "_build" / "pdf" / "co-production-casebook.pdf"
+    target = root / "_build" / "pdf" / PDF_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(work / "_build" / "pdf" / "book.pdf", target)
+    site = root / "_build" / "html"
+    if site.is_dir():  # published with the site; every page's download menu links it
+        shutil.copy(target, site / PDF_NAME)
     return target

@@ -29,7 +29,7 @@ from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
 from book import schema
-from book.build import execution, metadata, pages, teaching, vega
+from book.build import downloads, execution, metadata, pages, teaching, vega
 
 logger = logging.getLogger(__name__)
 
@@ -322,6 +322,10 @@ class CasebookBuild:
             target = Path(app.outdir) / "data"
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+            # The Data Package sits beside data/ at the site's root, as in the repository.
+            package = Path(app.srcdir) / "datapackage.json"
+            if package.exists():
+                shutil.copy(package, Path(app.outdir) / package.name)
 
 
 def setup(app: Sphinx) -> dict:
@@ -329,5 +333,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("casebook-syllabus", teaching.Syllabus)
     app.add_css_file(vega.PAGE_STYLE)
     CasebookBuild(app).connect()
+    downloads.setup(app)
     # Parallel reading is safe: notebooks are collected before Sphinx forks its readers.
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,0 +1,27 @@
+"""Entries added to the theme's download menu on every page: the whole book as one PDF.
+
+The theme builds its header buttons in `html-page-context` (sphinx-book-theme's public
+`header_buttons` context list); this handler runs after it and extends the download group.
+"""
+
+from __future__ import annotations
+
+from book.build.pdf import PDF_NAME
+
+
+def add_book_pdf(app, pagename, templatename, context, doctree) -> None:
+    group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
+    if group is None or "pathto" not in context:
+        return
+    group["buttons"].append({
+        "type": "link",
+        "url": context["pathto"](PDF_NAME, 1),
+        "text": "Whole book (.pdf)",
+        "tooltip": "Download the whole book as one PDF",
+        "icon": "fas fa-book",
+        "label": "download-book-pdf-button",
+    })
+
+
+def setup(app) -> None:
+    app.connect("html-page-context", add_book_pdf, priority=900)  # after the theme's buttons (500)
