@@ -1,4 +1,4 @@
-"""Entries added to the theme's download menu on every page: the whole book as one PDF.
+"""Entries added to the theme's download menu: the chapter's bundle, and the whole book as one PDF.
 
 The theme builds its header buttons in `html-page-context` (sphinx-book-theme's public
 `header_buttons` context list); this handler runs after it and extends the download group.
@@ -13,6 +13,15 @@ def add_book_pdf(app, pagename, templatename, context, doctree) -> None:
     group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
     if group is None or "pathto" not in context:
         return
+    if context.get("casebook_bundle"):
+        group["buttons"].append({
+            "type": "link",
+            "url": context["pathto"](context["casebook_bundle"], 1),
+            "text": "Chapter bundle (.zip)",
+            "tooltip": "Download the chapter with its data and code, to run in Jupyter",
+            "icon": "fas fa-file-zipper",
+            "label": "download-bundle-button",
+        })
     group["buttons"].append({
         "type": "link",
         "url": context["pathto"](PDF_NAME, 1),

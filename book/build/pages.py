@@ -35,13 +35,17 @@ def write_executed_notebook(app, docname: str) -> str | None:
     return name
 
 
-def extras_html(pathto, docname: str, title: str, notebook: str | None, datasets: list[str], book) -> str:
+def extras_html(pathto, docname: str, title: str, notebook: str | None, datasets: list[str], book,
+                bundle: str | None = None) -> str:
     """The 'Downloads' and 'Cite this chapter' block appended to a chapter page.
 
     `book` is the book's metadata (book.build.metadata): the citation gives the page's absolute
     address once the public address is set, the version, and a BibTeX entry to copy.
     """
     items = []
+    if bundle:
+        items.append(f'<li><a href="{html.escape(pathto(bundle, 1))}" download>The chapter to run anywhere '
+                     "(.zip: notebook, data, code and pinned requirements)</a></li>")
     if notebook:
         href = pathto("_sources", 1) + "/" + notebook
         items.append(f'<li><a href="{html.escape(href)}" download>Executed notebook (.ipynb)</a></li>')

@@ -17,8 +17,10 @@ One CasebookBuild per Sphinx application holds the run's state.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging as stdlib_logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -29,7 +31,7 @@ from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
 from book import schema
-from book.build import downloads, execution, metadata, pages, teaching, vega
+from book.build import bundles, downloads, execution, metadata, pages, teaching, vega
 
 logger = logging.getLogger(__name__)
 
@@ -300,11 +302,16 @@ class CasebookBuild:
         if entry is None or "pathto" not in context:
             return
         notebook = pages.write_executed_notebook(app, pagename)
+        bundle = None
         if notebook:
             context["ipynb_source"] = notebook  # the theme's download menu offers it too
+            title = html.unescape(re.sub("<[^>]+>", "", context.get("title", "")))
+            bundle = bundles.write_bundle(Path(app.outdir), pagename, title,
+                                          Path(app.outdir) / "_sources" / notebook, entry["reads"])
+            context["casebook_bundle"] = bundle
         datasets = sorted(dep["path"] for dep in entry["reads"] if dep["path"].endswith(".csv"))
         context["body"] += pages.extras_html(context["pathto"], pagename, context.get("title", ""),
-                                             notebook, datasets, metadata.load(self.root))
+                                             notebook, datasets, metadata.load(self.root), bundle)
 
     # ------------------------------------------------------------ end of build
 
