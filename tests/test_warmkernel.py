@@ -54,6 +54,14 @@ def _probe(nb) -> dict:
     return json.loads(nb.cells[0].outputs[0]["text"])
 
 
+def _running(pid: int) -> bool:
+    """Whether the process runs (a zombie has ended; whoever reaps it is another matter)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _comparable(nb) -> list:
     """Outputs, with the random ids Altair gives each chart's element set to one value."""
     cells = [{"source": c.source, "outputs": c.get("outputs", [])} for c in nb.cells if c.cell_type == "code"]
@@ -151,3 +159,46 @@ def test_warm_kernel_inherits_no_pipe_or_socket_from_its_worker(monkeypatch):
     cold = int(_cold(_one_cell(code), ROOT).cells[0].outputs[0]["text"])
     warm = int(_warm(_one_cell(code), ROOT).cells[0].outputs[0]["text"])
     assert warm <= cold, f"the warm kernel holds {warm} pipes and sockets, a new one {cold}"
+
+
+def test_stop_kills_running_notebooks_and_cancels_the_rest(monkeypatch, tmp_path):
+    # After a notebook fails, the build stops the others at once rather than waiting for them.
+    import time
+
+    monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
+
+    def sleeper(name: str) -> str:
+        code = (f"import os, pathlib, time\npathlib.Path('{name}.pid').write_text(str(os.getpid()))\n"
+                "time.sleep(600)")
+        return nbformat.writes(_one_cell(code))
+
+    # One worker: it runs the first notebook, the pool queues the second, the third waits.
+    jobs = [(name, sleeper(name), str(tmp_path)) for name in ("running", "queued", "waiting")]
+    pool, futures = execution.submit_all(jobs, ROOT, 900, workers=1)
+    marker = tmp_path / "running.pid"
+    deadline = time.monotonic() + 120
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline, "the kernel never started"
+        time.sleep(0.1)
+    start = time.monotonic()
+    pool.stop()
+    assert time.monotonic() - start < 10
+    with pytest.raises(execution.NotebookFailed, match="running: notebook execution failed: the kernel died "
+                                                       r"\(it was killed by SIGKILL"):
+        futures["running"].result(timeout=0)
+    assert futures["queued"].cancelled() or isinstance(futures["queued"].exception(timeout=0),
+                                                       execution.NotebookFailed)
+    assert futures["waiting"].cancelled()
+    kernels = [int(marker.read_text()) for marker in tmp_path.glob("*.pid") if marker.read_text()]
+    assert kernels and not [pid for pid in kernels if _running(pid)]
+    assert not execution.kernels_of(pool.worker_pids())
+
+
+@pytest.mark.parametrize("status, said", [
+    (1, " (it exited with status 1)"),
+    (-9, " (it was killed by SIGKILL, as the system does when memory runs out)"),
+    (-11, " (it was killed by SIGSEGV)"),
+    (None, ""),
+])
+def test_kernel_exit_is_described(status, said):
+    assert execution.exit_description(status) == said

@@ -16,10 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -66,7 +68,8 @@ PROVISIONER_GROUP = "jupyter_client.kernel_provisioners"
 
 
 class NotebookFailed(RuntimeError):
-    """A notebook raised an error; the message names it and carries the traceback."""
+    """A notebook failed: a cell raised an error or ran too long, or the kernel died. The message
+    names the notebook and says what happened."""
 
 
 @dataclass
@@ -144,6 +147,39 @@ class Manifest:
         }
 
 
+def exit_description(status: int | None) -> str:
+    """How a kernel ended, from its exit status as subprocess reports it (-N: killed by signal N)."""
+    if status is None:
+        return ""
+    if status >= 0:
+        return f" (it exited with status {status})"
+    try:
+        name = signal.Signals(-status).name
+    except ValueError:
+        name = f"signal {-status}"
+    hint = ", as the system does when memory runs out" if -status == signal.SIGKILL else ""
+    return f" (it was killed by {name}{hint})"
+
+
+def failure_message(docname: str, error: BaseException, timeout: int | None) -> str:
+    """What went wrong, for the person who wrote the notebook: no traceback of the build's own."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    if isinstance(error, CellTimeoutError):
+        what = f"a cell ran longer than the execution timeout ({timeout} s, execute.timeout in _config.yml)"
+        return f"{docname}: notebook execution failed: {what}\n{error}"
+    if isinstance(error, CellExecutionError):
+        return f"{docname}: notebook execution failed: a cell raised an error\n{error}"
+    if isinstance(error, DeadKernelError):
+        status = None
+        if warm_kernels():
+            from book.build import warmkernel
+
+            status = warmkernel.last_exit_status()
+        return f"{docname}: notebook execution failed: the kernel died{exit_description(status)}"
+    return f"{docname}: notebook execution failed: {type(error).__name__}: {error}"
+
+
 def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> Executed:
     """Run in a worker process: execute one notebook, recording what it reads."""
     from jupyter_cache.executors.utils import single_nb_execution
@@ -160,11 +196,15 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
             os.environ["JUPYTER_DEFAULT_PROVISIONER_NAME"] = PROVISIONER
             warm["kernel_manager_class"] = WarmKernelManager
         try:
-            result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=False, **warm)
+            # Outputs are all in by the time the kernel is shut down, so it is killed rather than
+            # asked to stop: a kernel asked while a cell still runs (one that timed out) fails
+            # to answer and prints that failure's traceback into the build's output.
+            result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=False,
+                                         shutdown_kernel="immediate", **warm)
         except Exception as error:  # the kernel died, or would not start
-            raise NotebookFailed(f"{docname}: notebook execution failed: {type(error).__name__}: {error}") from None
-        if result.err is not None:
-            raise NotebookFailed(f"{docname}: notebook execution failed\n{result.exc_string}")
+            raise NotebookFailed(failure_message(docname, error, timeout)) from None
+        if result.err is not None:  # a cell raised an error, or timed out
+            raise NotebookFailed(failure_message(docname, result.err, timeout))
         return Executed(docname, nbformat.writes(nb), reads.read_log(log), result.time)
 
 
@@ -192,15 +232,112 @@ def warm_context():
     return context
 
 
+class _RecordingContext:
+    """A multiprocessing context that remembers the worker processes the pool starts through it."""
+
+    def __init__(self, context):
+        self._context = context
+        self.processes = []
+
+    def __getattr__(self, name: str):
+        return getattr(self._context, name)
+
+    def Process(self, *args, **kwargs):  # noqa: N802 -- multiprocessing's name
+        process = self._context.Process(*args, **kwargs)
+        self.processes.append(process)
+        return process
+
+
+def _stat(pid: int) -> tuple[int, int] | None:
+    """(parent, session) of a process, from /proc; None when it is gone or there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()  # after the command, which may hold spaces
+    except (OSError, IndexError):
+        return None
+    return int(fields[1]), int(fields[3])
+
+
+def kernels_of(workers: set[int]) -> list[int]:
+    """The kernels the given worker processes run: their children that lead a session of their
+    own, as both jupyter_client and book.build.warmkernel start kernels. Empty without /proc."""
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
+    return [pid for pid in pids if (stat := _stat(pid)) and stat[0] in workers and stat[1] == pid]
+
+
+def _is_descendant(pid: int, levels: int = 2) -> bool:
+    """Whether `pid` is this process's child or grandchild (a worker forked by the forkserver), so
+    that a number reused by another process is never signalled. True where there is no /proc."""
+    if not os.path.isdir("/proc"):
+        return True
+    for _ in range(levels):
+        stat = _stat(pid)
+        if stat is None:
+            return False
+        if stat[0] == os.getpid():
+            return True
+        pid = stat[0]
+    return False
+
+
+class Pool:
+    """The worker processes that execute a build's notebooks, one notebook per warm worker."""
+
+    def __init__(self, workers: int):
+        self._context = _RecordingContext(warm_context())
+        # Warm: one notebook per worker, as a fresh worker has a single thread and can fork its kernel.
+        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=self._context,
+                                             max_tasks_per_child=1 if warm_kernels() else None,
+                                             initializer=lifeline.die_with_parent)
+        self._stopped = False
+
+    def submit(self, *args) -> Future:
+        return self._executor.submit(_execute, *args)
+
+    def worker_pids(self) -> set[int]:
+        return {process.pid for process in self._context.processes if process.pid}
+
+    def shutdown(self) -> None:
+        """Wait for every notebook, then let the workers go."""
+        self._executor.shutdown(wait=True)
+
+    def stop(self, grace: float = 10.0, within: float = 60.0) -> None:
+        """Stop now, after a notebook failed: notebooks not yet started never start, and the
+        running ones' kernels are killed, so that their workers report it and exit; workers
+        still running after `grace` seconds are killed too.
+
+        ProcessPoolExecutor.shutdown(wait=False) would leave the running notebooks running and,
+        with one task per worker, break the pool's own thread as their workers exit (Python 3.11
+        then prints its TypeError); a worker finishing later blocks for ever writing its result,
+        and the build with it as it exits. A worker is never killed first, as one killed while
+        writing its result would leave the pool's thread waiting for the rest of it."""
+        if self._stopped:
+            return
+        self._stopped = True
+        closer = threading.Thread(target=self._executor.shutdown, kwargs={"cancel_futures": True},
+                                  name="casebook-pool-stop", daemon=True)
+        closer.start()
+        start = time.monotonic()
+        while closer.is_alive() and time.monotonic() - start < within:
+            workers = {pid for pid in self.worker_pids() if _is_descendant(pid)}
+            doomed = kernels_of(workers) + (sorted(workers) if time.monotonic() - start > grace else [])
+            for pid in doomed:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            closer.join(0.2)
+
+
 def submit_all(jobs: list[tuple[str, str, str]], root: Path, timeout: int, workers: int | None = None):
     """Start executing (docname, notebook JSON, cwd) jobs across the cores.
 
     Returns the pool and a future per docname; the caller collects results as it needs them.
     """
     workers = workers or int(os.environ.get("CASEBOOK_WORKERS", 0)) or os.cpu_count() or 1
-    # Warm: one notebook per worker, as a fresh worker has a single thread and can fork its kernel.
-    pool = ProcessPoolExecutor(max_workers=max(1, min(len(jobs), workers)), mp_context=warm_context(),
-                               max_tasks_per_child=1 if warm_kernels() else None,
-                               initializer=lifeline.die_with_parent)
-    futures = {docname: pool.submit(_execute, docname, nb, cwd, str(root), timeout) for docname, nb, cwd in jobs}
+    pool = Pool(max(1, min(len(jobs), workers)))
+    futures = {docname: pool.submit(docname, nb, cwd, str(root), timeout) for docname, nb, cwd in jobs}
     return pool, futures

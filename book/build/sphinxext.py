@@ -108,7 +108,11 @@ class _Run:
         logger.info(f"[casebook] executed in {time.perf_counter() - self.started:.1f} s")
 
     def close(self, cancel: bool = False) -> None:
-        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        """Wait for the pool to finish; with `cancel`, stop every notebook still running."""
+        if cancel:
+            self.pool.stop()
+        else:
+            self.pool.shutdown()
 
 
 class CasebookBuild:

@@ -47,6 +47,12 @@ def _fresh_path() -> list[str]:
 
 FRESH_PATH = _fresh_path()
 LAUNCHER = importlib.util.find_spec("ipykernel_launcher").origin
+_exit_statuses: dict[int, int] = {}
+
+
+def last_exit_status() -> int | None:
+    """How the kernel this process forked last ended (as Popen.returncode has it), once known."""
+    return next(reversed(_exit_statuses.values()), None)
 
 
 class ForkedKernel:
@@ -62,15 +68,18 @@ class ForkedKernel:
         if self.returncode is None:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
-                self.returncode = os.waitstatus_to_exitcode(status)
+                self._exited(status)
         return self.returncode
+
+    def _exited(self, status: int) -> None:
+        self.returncode = _exit_statuses[self.pid] = os.waitstatus_to_exitcode(status)
 
     def wait(self, timeout: float | None = None) -> int:
         """Like Popen.wait: raises subprocess.TimeoutExpired if the kernel outlives `timeout`."""
         if timeout is None:
             if self.returncode is None:
                 _, status = os.waitpid(self.pid, 0)
-                self.returncode = os.waitstatus_to_exitcode(status)
+                self._exited(status)
             return self.returncode
         deadline = time.monotonic() + timeout
         delay = 0.0005
