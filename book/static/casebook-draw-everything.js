@@ -6,8 +6,8 @@
   if (maths && maths.lazyTypesetAll && document.querySelector("mjx-lazy") && !window.casebookTypesetting) {
     window.casebookTypesetting = maths.lazyTypesetAll().finally(() => { window.casebookTypesetting = null; });
   }
-  const charts = document.querySelectorAll('div[id^="altair-viz-"]');
-  const drawn = document.querySelectorAll('div[id^="altair-viz-"] svg.marks');
+  // A chart box holds its static SVG from the start, and the interactive one once drawn.
+  const charts = [...document.querySelectorAll('div[id^="altair-viz-"]')];
   const formulas = [...document.querySelectorAll(".math")];
-  return charts.length === drawn.length && formulas.every((f) => f.querySelector("mjx-math"));
+  return charts.every((box) => box.querySelector("svg.marks")) && formulas.every((f) => f.querySelector("mjx-math"));
 }

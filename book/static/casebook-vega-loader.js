@@ -1,7 +1,11 @@
-// Runs before any chart. A chart is drawn when it comes near the viewport, each in a task of its
-// own, and the bundle loads when the first chart needs it: a page's text never waits for charts
-// the reader has not reached. `casebookVega.resolve` is called by the bundle once it has loaded;
-// `casebookVega.drawAll()` draws every chart now (for printing). The build fills in the two
+// Runs before any chart. Each chart box already holds a static SVG drawn at build time: it shows
+// at once, prints, and needs no script. The interactive chart (every chart has tooltips, some have
+// controls) is drawn when the box comes near the viewport, each in a task of its own, and the
+// bundle loads when the first chart needs it: a page's text never waits for charts the reader has
+// not reached. The interactive chart is drawn out of sight inside the box and takes the static
+// one's place only once complete, so the box is never blank; the static SVG stays, hidden on
+// screen, for printing. `casebookVega.resolve` is called by the bundle once it has loaded;
+// `casebookVega.drawAll()` draws every interactive chart now. The build fills in the two
 // __CASEBOOK_VEGA_*__ names and inlines the script, so the charts' own inline scripts find it.
 (function () {
   var bundle = null, waiting = [];
@@ -9,7 +13,6 @@
   window.casebookVega = {
     drawAll: function () { waiting.splice(0).forEach(function (draw) { draw(); }); }
   };
-  window.addEventListener("beforeprint", window.casebookVega.drawAll);
   function loadBundle() {
     if (!bundle) {
       bundle = new Promise(function (resolve) { window.casebookVega.resolve = resolve; });
@@ -34,14 +37,19 @@
   window.vegaEmbed = function (element, spec, options) {
     var box = typeof element === "string" ? document.querySelector(element) : element;
     return nearViewport(box).then(loadBundle).then(ownTask).then(function (embed) {
-      return embed(box, spec, options).then(function (result) {
+      var live = document.createElement("div");
+      live.className = "casebook-chart-live casebook-chart-pending";
+      box.appendChild(live);
+      return embed(live, spec, options).then(function (result) {
+        box.classList.add("casebook-chart-drawn");
+        live.classList.remove("casebook-chart-pending");
         // A chart wider than the text column scrolls; keyboard users must be able to reach it.
-        if (box.scrollWidth > box.clientWidth) { box.tabIndex = 0; }
+        if (live.scrollWidth > live.clientWidth) { live.tabIndex = 0; }
         // The chart's description also names the SVG itself, for tools that read the image.
-        var svg = box.querySelector("svg");
-        if (svg && box.getAttribute("aria-label")) {
+        var svg = live.querySelector("svg");
+        if (svg && spec.description) {
           svg.setAttribute("role", "img");
-          svg.setAttribute("aria-label", box.getAttribute("aria-label"));
+          svg.setAttribute("aria-label", spec.description);
         }
         return result;
       });
