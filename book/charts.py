@@ -123,16 +123,25 @@ def static_svg(spec: dict, prefix: str = "") -> str:
     return f'<div class="casebook-chart-static">{svg}</div>'
 
 
-def casebook_renderer(spec: dict, **metadata) -> dict[str, str]:
-    """Altair's HTML output, its empty chart box filled with the static SVG until the chart draws."""
+# Vega-Lite's MIME type in the '+json' form notebooks validate (Altair's own constant lacks the '+').
+VEGALITE_MIME_TYPE = f"application/vnd.vegalite.v{alt.VEGALITE_VERSION.split('.')[0]}+json"
+
+
+def casebook_renderer(spec: dict, **metadata) -> dict:
+    """Altair's HTML output, its empty chart box filled with the static SVG until the chart draws.
+
+    Outside the site (a downloaded notebook in JupyterLab, VS Code or on GitHub) the chart is drawn
+    from Vega-Lite's own MIME type, or shown as its static image; the site uses the HTML.
+    """
     bundle = html_renderer(spec, **metadata)
     page = bundle["text/html"]
-    page, found = re.subn(r'<div id="(altair-viz-[0-9a-f]+)"></div>',
-                          lambda m: f'<div id="{m.group(1)}" class="casebook-chart">{static_svg(spec, m.group(1))}</div>',
-                          page, count=1)
-    if not found:
+    box = re.search(r'<div id="(altair-viz-[0-9a-f]+)"></div>', page)
+    if not box:
         raise RuntimeError("Altair's HTML output has changed: no chart box to fill")
-    return {**bundle, "text/html": page}
+    static = static_svg(spec, box.group(1))
+    page = page.replace(box.group(0), f'<div id="{box.group(1)}" class="casebook-chart">{static}</div>', 1)
+    image = static.removeprefix('<div class="casebook-chart-static">').removesuffix("</div>")
+    return {**bundle, "text/html": page, VEGALITE_MIME_TYPE: spec, "image/svg+xml": image}
 
 
 alt.renderers.register("casebook", casebook_renderer)
@@ -176,7 +185,6 @@ def band_height(labels, step: int = 26, line: int = 15) -> int:
     return len(labels) * max(step, lines * line + 8)
 
 
-STAGE_ORDER = schema.stage_order()
 LEVEL_LABELS = {0: "0 not involved", 1: "1 informed or consulted", 2: "2 contributes", 3: "3 leads"}
 # Sequential blues (ColorBrewer), light to dark, readable in grey and for colour-blind readers.
 LEVEL_COLOURS = ["#f7fbff", "#9ecae1", "#4292c6", "#08306b"]
@@ -204,7 +212,7 @@ def stage_heatmap(stages, actors, title: str, description: str, width="container
     frame["actor_label"] = frame.actor.map(lambda name: wrap(name, 19))
     height = band_height(frame.actor_label, step=40)
     base = alt.Chart(frame).encode(
-        x=alt.X("stage:N", sort=STAGE_ORDER, title="Stage of production", axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("stage:N", sort=schema.stage_order(), title="Stage of production", axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("actor_label:N", title=None, sort=list(dict.fromkeys(frame.actor_label)),
                 axis=alt.Axis(labelExpr=LINES)),
     )

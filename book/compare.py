@@ -9,7 +9,6 @@ import pandas as pd
 
 from book import data, schema
 
-STAGE_ORDER = schema.stage_order()
 
 # The four kinds of participant the article names (policy makers, administrators,
 # third-party professional teams, residents).
@@ -127,8 +126,9 @@ def depth_scores() -> pd.DataFrame:
         shared = residents.stage.nunique()
         rows.append({"case_id": case_id, "dimension": "who takes part", "score": max(present - 1, 0),
                      "basis": f"{present} of the article's 4 participant types", "coded_by": "book (computed)"})
-        rows.append({"case_id": case_id, "dimension": "stages residents share", "score": round(3 * shared / len(STAGE_ORDER)),
-                     "basis": f"residents at level 2 or 3 in {shared} of {len(STAGE_ORDER)} stages",
+        stages_total = len(schema.stage_order())
+        rows.append({"case_id": case_id, "dimension": "stages residents share", "score": round(3 * shared / stages_total),
+                     "basis": f"residents at level 2 or 3 in {shared} of {stages_total} stages",
                      "coded_by": "book (computed)"})
         for row in depth[depth.case_id == case_id].itertuples():
             rows.append({"case_id": case_id, "dimension": row.dimension, "score": int(row.score),

@@ -11,6 +11,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from book.build import bundles
+
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
 
 ALTAIR_ID = re.compile(r"altair-viz-[0-9a-f]+")
@@ -54,4 +56,15 @@ def test_bundle_runs_in_an_empty_folder(built_site, tmp_path, chapter):
     where = notebook.cells[-1].outputs[0]["text"].split()
     assert where[0].startswith(str(folder)) and where[1] == str(folder), where
     notebook.cells.pop()
-    assert output_text(notebook) == expected
+    assert output_text(bundles.portable_notebook(notebook)) == expected
+
+
+def test_bundled_charts_use_vega_lites_type_with_an_image(built_site, tmp_path):
+    with zipfile.ZipFile(built_site / "_bundles" / "chapters/cases/kic-garden.zip") as bundle:
+        notebook = nbformat.reads(bundle.read("kic-garden/kic-garden.ipynb").decode("utf-8"), as_version=4)
+    outputs = [o.get("data", {}) for cell in notebook.cells for o in cell.get("outputs", [])]
+    charts = [d for d in outputs if bundles.VEGA_LITE_MIME in d]
+    assert charts, "no chart kept Vega-Lite's MIME type"
+    for data in charts:
+        assert data["image/svg+xml"].startswith("<svg"), "a chart without its static image"
+        assert "text/html" not in data, "a chart still loads scripts from the site"

@@ -16,12 +16,12 @@ from pathlib import Path
 import nbformat
 
 from book import paths
+from book.charts import VEGALITE_MIME_TYPE as VEGA_LITE_MIME
 from book.build.execution import chapter_sources
 
 FOLDER = "_bundles"
 # What the chapters' code imports, and a kernel to run it.
 REQUIREMENTS = ["ipykernel", "myst-nb", "pandas", "altair", "vl-convert-python", "pyyaml", "bibtexparser"]
-VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
 
 
 def bundle_path(docname: str) -> str:

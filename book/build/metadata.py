@@ -8,6 +8,7 @@ derived from them, and a test holds CITATION.cff to the same values.
 
 from __future__ import annotations
 
+import importlib.metadata
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +51,16 @@ class Metadata:
 def load(root: Path | None = None) -> Metadata:
     root = root or paths.root()
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
-    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pyproject = root / "pyproject.toml"
+    if pyproject.exists():
+        version = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    else:  # a copy of the book without its packaging: the installed package says the same
+        version = importlib.metadata.version("coproduction-casebook")
     return Metadata(
         title=str(config.get("title", "")),
         authors=str(config.get("author", "")),
         year=str(config.get("copyright", "")),
-        version=str(project["version"]),
+        version=str(version),
         url=str((config.get("html") or {}).get("baseurl") or ""),
         repository=str((config.get("repository") or {}).get("url") or ""),
     )
