@@ -34,6 +34,18 @@ def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.fixture
+def book_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of what `make validate` reads (data, chapters, bibliography, table of contents);
+    the validator and the loader read it instead of the book."""
+    for name in ("data", "chapters"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    for name in ("references.bib", "_toc.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    monkeypatch.setenv("CASEBOOK_ROOT", str(tmp_path))
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """The book built in place (the same build `make book` makes); fails with the build log."""
