@@ -13,16 +13,6 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def book_copy(tmp_path, monkeypatch) -> Path:
-    for name in ("data", "chapters"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("references.bib", "_toc.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    monkeypatch.setenv("CASEBOOK_ROOT", str(tmp_path))
-    return tmp_path
-
-
 def book(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "book", *args], capture_output=True, text=True)
 

@@ -7,18 +7,19 @@ import sys
 
 
 def validate(_args) -> int:
-    from book import schema
+    from book.build import review
 
-    problems = schema.validate_all()
+    problems = review.validate_book()
     if problems:
-        print(f"{len(problems)} problem(s) in the book's data:", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the book's data, bibliography or chapters:", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
-        todo = schema.placeholders_by_case(problems)
+        todo = review.placeholders_by_case(problems)
         for case_id, count in todo.items():
             print(f"case '{case_id}': {count} placeholder(s) still to fill in (marked TODO)", file=sys.stderr)
+        print("Fix them and run `make validate` again.", file=sys.stderr)
         return 1
-    print("data and references.bib are valid")
+    print("data, references.bib, chapters and _toc.yml are valid")
     return 0
 
 
@@ -33,7 +34,8 @@ def new_case(args) -> int:
     for path in created:
         print(f"wrote {path}")
     print(f"Next: fill in the TODOs in data/cases/{args.case_id}/ and chapters/cases/{args.case_id}.md, "
-          "then run `python -m book validate` until it reports no problem (see CONTRIBUTING.md).")
+          "then run `make validate` until it reports no problem, and `make book` to see the case "
+          "(see CONTRIBUTING.md).")
     return 0
 
 
