@@ -16,8 +16,8 @@ EXPONENT = re.compile(r"\d[eE][-+]?\d")
 TRAILING_ZEROS = re.compile(r"^-?[\d,]*\.\d*0$")
 
 
-@pytest.mark.parametrize("value, text", [
-    (1234.0, "1,234"), (36.09, "36.09"), (36.0900, "36.09"), (6.54e-06, "0.00000654"),
+@pytest.mark.parametrize(("value", "text"), [
+    (1234.0, "1,234"), (36.09, "36.09"), (6.54e-06, "0.00000654"),
     (0.00025207, "0.0002521"), (212000, "212,000"), (0.129, "0.129"),
 ])
 def test_numbers_are_written_for_reading(value, text):

@@ -76,8 +76,8 @@ class _Run:
 
     def collect(self, docname: str) -> None:
         """Wait for one notebook and put its outputs in the cache myst-nb reads."""
-        from jupyter_cache.base import CacheBundleIn
         import nbformat
+        from jupyter_cache.base import CacheBundleIn
 
         future = self.futures.pop(docname, None)
         if future is None:
@@ -182,8 +182,8 @@ class CasebookBuild:
         self.manifest = execution.Manifest(Path(env.mystnb_config.execution_cache_path) / execution.MANIFEST_NAME)
         if env.mystnb_config.execution_mode != "cache" or app.builder.format != "html":
             return
-        from jupyter_cache import get_cache
         import nbformat
+        from jupyter_cache import get_cache
 
         env.find_files(app.config, app.builder)
         cache = get_cache(env.mystnb_config.execution_cache_path)
