@@ -27,8 +27,11 @@ def schema_fields(table: str) -> pd.DataFrame:
 
 
 def csv_files() -> list:
+    """Every dataset; the folders listed are recorded, so a new file re-runs the page that lists them."""
+    reads.record(paths.theory_dir(), kind="dir")
     files = sorted(paths.theory_dir().glob("*.csv"))
     for case_id in data.case_ids():
+        reads.record(paths.cases_dir() / case_id, kind="dir")
         files += sorted((paths.cases_dir() / case_id).glob("*.csv"))
     return files
 

@@ -28,7 +28,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
-from book import schema
+from book import csvfile, schema
 from book.build import execution, pages, teaching, vega
 
 logger = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ class CasebookBuild:
         self.jobs: list[tuple[str, str, str]] = []
         self.run: _Run | None = None
         self.warnings = _WarningCounter(app)
+        self.configured_excludes: set[str] = set()
 
     @property
     def static_dir(self) -> Path:
@@ -129,6 +130,9 @@ class CasebookBuild:
     def connect(self) -> None:
         app = self.app
         app.connect("config-inited", self.set_root)
+        # Around sphinx_external_toc's handler (priority 900), which excludes pages not in _toc.yml.
+        app.connect("config-inited", self.remember_excludes, priority=100)
+        app.connect("config-inited", self.refuse_pages_outside_toc, priority=950)
         app.connect("builder-inited", self.plan)
         app.connect("builder-inited", self.validate)
         app.connect("builder-inited", self.single_page_handlers)
@@ -158,6 +162,19 @@ class CasebookBuild:
         self.static_dir.mkdir(parents=True, exist_ok=True)  # filled once execution has started
         config.html_static_path.append(str(self.static_dir))
         stdlib_logging.getLogger("sphinx").addHandler(self.warnings)
+
+    def remember_excludes(self, app: Sphinx, config) -> None:
+        self.configured_excludes = set(config.exclude_patterns)
+
+    def refuse_pages_outside_toc(self, app: Sphinx, config) -> None:
+        # Jupyter Book only notes "Excluded N extra file(s) not in toc": a case whose entry is
+        # forgotten would vanish from the site and the comparison's links while an old copy of its
+        # page stayed in _build. Here it is an error that names the pages.
+        left_out = sorted(set(config.exclude_patterns) - self.configured_excludes)
+        if left_out:
+            listing = "\n".join(f"  {page}: add '- file: {Path(page).with_suffix('').as_posix()}' to _toc.yml, "
+                                 "or delete the page" for page in left_out)
+            raise ExtensionError(f"{len(left_out)} page(s) are not in _toc.yml, so they would not be built:\n{listing}")
 
     def single_page_handlers(self, app: Sphinx) -> None:
         # Sphinx uses only the handlers registered for "singlehtml" once any extension registers
@@ -310,6 +327,10 @@ class CasebookBuild:
             target = Path(app.outdir) / "data"
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+            # Published by the book's one rule (book.csvfile): UTF-8 without a mark, commas, LF.
+            for csv in target.rglob("*.csv"):
+                if not csvfile.is_normalised(csv):
+                    csv.write_text(csvfile.read_text(csv), encoding="utf-8", newline="\n")
 
 
 def setup(app: Sphinx) -> dict:
