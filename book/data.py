@@ -30,9 +30,11 @@ def did_you_mean(word: str, options) -> str:
 
 def _schema_of(table: str) -> dict:
     if not schema.table_schema_path(table).exists():
-        raise LookupError(f"there is no table '{table}' (no {schema.relative(schema.table_schema_path(table))})."
-                          + did_you_mean(table, schema.table_names())
-                          + f" Tables: {', '.join(schema.table_names())}.")
+        raise LookupError(
+            f"there is no table '{table}' (no {schema.relative(schema.table_schema_path(table))})."
+            + did_you_mean(table, schema.table_names())
+            + f" Tables: {', '.join(schema.table_names())}."
+        )
     return schema.table_schema(table)
 
 
@@ -79,8 +81,11 @@ def _case_dir(case_id: str) -> Path:
     reads.record(folder / schema.CASE_PROFILE)
     if not (folder / schema.CASE_PROFILE).exists():
         known = case_ids()
-        raise LookupError(f"there is no case '{case_id}' (no {schema.relative(folder / schema.CASE_PROFILE)})."
-                          + did_you_mean(case_id, known) + f" Cases: {', '.join(known) or 'none'}.")
+        raise LookupError(
+            f"there is no case '{case_id}' (no {schema.relative(folder / schema.CASE_PROFILE)})."
+            + did_you_mean(case_id, known)
+            + f" Cases: {', '.join(known) or 'none'}."
+        )
     return folder
 
 
@@ -136,6 +141,10 @@ class Case:
         if name not in self._tables:
             self._tables[name] = case_table(self.id, name)
         return self._tables[name]
+
+    def tables(self, *names: str) -> list[pd.DataFrame]:
+        """Several tables at once: `metrics, actors = case.tables("metrics", "actors")`."""
+        return [self.table(name) for name in names]
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name.startswith("_"):

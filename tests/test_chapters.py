@@ -32,8 +32,10 @@ def test_validate_finds_placeholders_in_a_chapter(book_copy):
     result = validate()
     assert result.returncode == 1
     line = chapter.read_text(encoding="utf-8").splitlines().index("TODO: rewrite the summary.") + 1
-    assert f"chapters/cases/kic-garden.md, line {line}: placeholder still to fill in: 'TODO: rewrite the summary.'" \
+    assert (
+        f"chapters/cases/kic-garden.md, line {line}: placeholder still to fill in: 'TODO: rewrite the summary.'"
         in result.stderr
+    )
     assert "case 'kic-garden': 1 placeholder(s) still to fill in" in result.stderr
 
 
@@ -44,20 +46,26 @@ def test_validate_finds_a_short_chapter_and_a_missing_frame(book_copy):
     chapter.write_text(cut[: len(cut) // 3], encoding="utf-8")
     result = validate()
     assert result.returncode == 1
-    for message in ("the chapter has no '## Summary' section", "the chapter has no '## Discussion questions' section",
-                    "0 exercise(s): write at least 2"):
+    for message in (
+        "the chapter has no '## Summary' section",
+        "the chapter has no '## Discussion questions' section",
+        "0 exercise(s): write at least 2",
+    ):
         assert f"chapters/cases/kic-garden.md: {message}" in result.stderr
     assert re.search(r"chapters/cases/kic-garden.md: \d+ words of prose: a chapter needs at least 1,500", result.stderr)
 
 
 def test_validate_finds_a_case_missing_from_the_toc(book_copy):
     toc = book_copy / "_toc.yml"
-    toc.write_text(toc.read_text(encoding="utf-8").replace("  - file: chapters/cases/kic-garden\n", ""),
-                   encoding="utf-8")
+    toc.write_text(
+        toc.read_text(encoding="utf-8").replace("  - file: chapters/cases/kic-garden\n", ""), encoding="utf-8"
+    )
     result = validate()
     assert result.returncode == 1
-    assert ("_toc.yml: chapters/cases/kic-garden.md is not listed, so the case would have no page and no links "
-            "from the comparison: add '- file: chapters/cases/kic-garden' to the Cases part") in result.stderr
+    assert (
+        "_toc.yml: chapters/cases/kic-garden.md is not listed, so the case would have no page and no links "
+        "from the comparison: add '- file: chapters/cases/kic-garden' to the Cases part"
+    ) in result.stderr
 
 
 def test_validate_finds_a_case_without_chapter_and_a_page_outside_the_toc(book_copy):
@@ -65,8 +73,10 @@ def test_validate_finds_a_case_without_chapter_and_a_page_outside_the_toc(book_c
     result = validate()
     assert result.returncode == 1
     assert "data/cases/kic-garden: the case has no chapter: chapters/cases/kic-garden.md is missing" in result.stderr
-    assert "_toc.yml: 'chapters/cases/kic-garden' is listed but chapters/cases/kic-garden.md does not exist" \
+    assert (
+        "_toc.yml: 'chapters/cases/kic-garden' is listed but chapters/cases/kic-garden.md does not exist"
         in result.stderr
+    )
     assert "_toc.yml: chapters/back/old-page.md is not listed, so Jupyter Book would leave it out" in result.stderr
 
 
@@ -74,9 +84,9 @@ def test_validate_finds_a_case_without_chapter_and_a_page_outside_the_toc(book_c
 def test_figures_have_captions_and_descriptions(chapter):
     text = chapter.read_text(encoding="utf-8")
     for cell in re.findall(r"```\{code-cell\} ipython3\n(.*?)```", text, flags=re.S):
-        if "alt.Chart" in cell or "stage_heatmap(" in cell:
+        if "alt.Chart" in cell or "stage_heatmap(" in cell or "casepage.timeline(" in cell:
             assert "caption:" in cell, f"chart cell without a caption:\n{cell[:200]}"
-            assert "charts.described(" in cell or "stage_heatmap(" in cell
+            assert "charts.described(" in cell or "stage_heatmap(" in cell or "casepage.timeline(" in cell
 
 
 # Sentences about how the book was made, or what it could not obtain, belong on the contributing page.
