@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging as stdlib_logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -63,6 +64,26 @@ class _WarningCounter(stdlib_logging.Handler):
             self.count += 1
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+FAILED_CELL = re.compile(r"An error occurred while executing the following cell:\n-+\n(.*?)\n-+\n", re.S)
+
+
+def failure_report(path: Path, root: Path, message: str) -> str:
+    """A failed notebook as its author needs it: the chapter file and the line of the failing
+    cell first, then the error as the cell raised it (not the executor's own frames)."""
+    message = ANSI.sub("", message)
+    found = FAILED_CELL.search(message)
+    if not found:
+        return message
+    cell, raised = found.group(1), message[found.end() :].strip()
+    text = path.read_text(encoding="utf-8")
+    start = text.find(cell)
+    line = text.count("\n", 0, start) + 1 if start >= 0 else 0
+    where = path.relative_to(root).as_posix() + (f", line {line}" if line else "")
+    last = raised.strip().splitlines()[-1] if raised.strip() else "an error"
+    return f"{where}: the code cell starting here raised {last}\n\n{raised}"
+
+
 class _Run:
     """Notebooks executing in worker processes while Sphinx gets on with the rest of the build."""
 
@@ -86,14 +107,17 @@ class _Run:
             run = future.result()
         except execution.NotebookFailed as error:
             self.close(cancel=True)
-            raise ExtensionError(str(error)) from None
+            raise ExtensionError(
+                failure_report(Path(self.build.app.env.doc2path(docname)), self.build.root, str(error))
+            ) from None
         except Exception as error:  # a worker died outright (killed, out of memory)
             self.close(cancel=True)
             raise ExtensionError(f"{docname}: notebook execution failed: {type(error).__name__}: {error}") from None
         nb = nbformat.reads(run.notebook, as_version=4)
         self.cache.cache_notebook_bundle(
             CacheBundleIn(nb, str(self.build.app.env.doc2path(docname)), data={"execution_seconds": run.seconds}),
-            check_validity=False, overwrite=True,
+            check_validity=False,
+            overwrite=True,
         )
         manifest = self.build.manifest
         manifest.record(docname, self.build.hashes[docname], self.build.package, run, self.build.root)
@@ -172,8 +196,10 @@ class CasebookBuild:
         # page stayed in _build. Here it is an error that names the pages.
         left_out = sorted(set(config.exclude_patterns) - self.configured_excludes)
         if left_out:
-            listing = "\n".join(f"  {page}: add '- file: {Path(page).with_suffix('').as_posix()}' to _toc.yml, "
-                                 "or delete the page" for page in left_out)
+            listing = "\n".join(
+                f"  {page}: add '- file: {Path(page).with_suffix('').as_posix()}' to _toc.yml, or delete the page"
+                for page in left_out
+            )
             raise ExtensionError(f"{len(left_out)} page(s) are not in _toc.yml, so they would not be built:\n{listing}")
 
     def single_page_handlers(self, app: Sphinx) -> None:
@@ -229,8 +255,10 @@ class CasebookBuild:
     def start(self, app: Sphinx) -> None:
         """Start executing the stale notebooks (the data are valid by now), before Sphinx reads any page."""
         if self.jobs:
-            logger.info(f"[casebook] executing {len(self.jobs)} notebook(s) in parallel: "
-                        + ", ".join(docname for docname, _, _ in self.jobs))
+            logger.info(
+                f"[casebook] executing {len(self.jobs)} notebook(s) in parallel: "
+                + ", ".join(docname for docname, _, _ in self.jobs)
+            )
             self.run = _Run(self, self.jobs)
         vega.write_static(self.static_dir)  # meanwhile: the chart bundle, when missing
 
@@ -273,8 +301,10 @@ class CasebookBuild:
         getattr(env, "casebook_exec_keys", {}).pop(docname, None)
 
     def merge(self, app: Sphinx, env, docnames, other) -> None:
-        env.casebook_exec_keys = {**getattr(env, "casebook_exec_keys", {}),
-                                  **{d: k for d, k in getattr(other, "casebook_exec_keys", {}).items() if d in docnames}}
+        env.casebook_exec_keys = {
+            **getattr(env, "casebook_exec_keys", {}),
+            **{d: k for d, k in getattr(other, "casebook_exec_keys", {}).items() if d in docnames},
+        }
 
     # ------------------------------------------------------------ pages
 
@@ -308,8 +338,9 @@ class CasebookBuild:
         if notebook:
             context["ipynb_source"] = notebook  # the theme's download menu offers it too
         datasets = sorted(dep["path"] for dep in entry["reads"] if dep["path"].endswith(".csv"))
-        context["body"] += pages.extras_html(context["pathto"], pagename, context.get("title", ""),
-                                             notebook, datasets, app.config.version or "0.1.0")
+        context["body"] += pages.extras_html(
+            context["pathto"], pagename, context.get("title", ""), notebook, datasets, app.config.version or "0.1.0"
+        )
 
     # ------------------------------------------------------------ end of build
 
