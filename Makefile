@@ -75,9 +75,10 @@ serve:
 	@echo "Serving $(SITE) on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) $(PORT)
 
-# The times of `make check` and `make test`, then build times, page weights and Lighthouse scores.
+# The times of `make check` and `make test`, then build times, page weights and Lighthouse scores
+# (`make bench BENCH=--checks-only` stops after the first two).
 bench: $(STAMP)
-	$(BIN)/python -m book bench
+	$(BIN)/python -m book bench $(BENCH)
 
 clean:
 	rm -rf _build .pytest_cache
