@@ -19,7 +19,9 @@ KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
 # What may follow a key after a comma: a page, chapter, section, figure, table or paragraph.
 LOCATOR_PATTERN = re.compile(
     r"^(?:p|pp|ch|chap|sec|secs|fig|figs|table|tab|para|paras|n|no|note|app|art)\.?\s*[0-9ivxlcdmIVXLCDM]"
-    r"|^[0-9]", re.I)
+    r"|^[0-9]",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

@@ -35,14 +35,15 @@ def _name(path: Path) -> str:
 def decode(raw: bytes, path: Path) -> str:
     """The file's text: UTF-8, with a leading byte-order mark dropped; CsvError for any other encoding."""
     if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start : error.start + 1].hex()
-        raise CsvError(_name(path), line, f"the file is not UTF-8 text (byte 0x{byte} cannot be read): "
-                       f"{SAVE_AS}") from None
+        raise CsvError(
+            _name(path), line, f"the file is not UTF-8 text (byte 0x{byte} cannot be read): {SAVE_AS}"
+        ) from None
 
 
 def normalise(text: str) -> str:

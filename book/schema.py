@@ -93,15 +93,21 @@ def _check_sources(file: str, row: int, column: str, cell, keys: set[str]) -> li
         if not bib.KEY_PATTERN.match(key):
             problems.append(Problem(file, row, column, f"'{key}' is not a citation key"))
         elif key not in keys:
-            problems.append(Problem(file, row, column, f"unknown source key '{key}' (not in references.bib)."
-                                    + did_you_mean(key, keys)))
+            problems.append(
+                Problem(
+                    file, row, column, f"unknown source key '{key}' (not in references.bib)." + did_you_mean(key, keys)
+                )
+            )
         if locator is not None and not bib.LOCATOR_PATTERN.match(locator):
             if bib.KEY_PATTERN.match(locator):
                 fix = f"separate keys with ';' ('{key}; {locator}')"
             else:
                 fix = "write the locator as 'p. 12', 'pp. 3-5', 'ch. 2', 'sec. 4.1', 'fig. 3' or 'table 2'"
-            problems.append(Problem(file, row, column, f"'{key}, {locator}': after a comma comes a page "
-                                    f"locator, not '{locator}': {fix}"))
+            problems.append(
+                Problem(
+                    file, row, column, f"'{key}, {locator}': after a comma comes a page locator, not '{locator}': {fix}"
+                )
+            )
     return problems
 
 
@@ -137,8 +143,13 @@ def validate_tables(folder: Path, bib_keys: set[str]) -> list[Problem]:
         file = relative(csv)
         if not table_schema_path(csv.stem).exists():
             problems.append(
-                Problem(file, 0, "", f"no schema for table '{csv.stem}' "
-                        f"(expected {relative(table_schema_path(csv.stem))})." + did_you_mean(csv.stem, table_names()))
+                Problem(
+                    file,
+                    0,
+                    "",
+                    f"no schema for table '{csv.stem}' "
+                    f"(expected {relative(table_schema_path(csv.stem))})." + did_you_mean(csv.stem, table_names()),
+                )
             )
             continue
         try:
@@ -163,8 +174,13 @@ def _validate_package(basepath: Path, folder: Path, names: list[str]) -> list[Pr
     import frictionless
 
     resources = [
-        frictionless.Resource(path=name, name=Path(name).stem, format="csv", encoding="utf-8",
-                              schema=frictionless.Schema.from_descriptor(table_schema(Path(name).stem)))
+        frictionless.Resource(
+            path=name,
+            name=Path(name).stem,
+            format="csv",
+            encoding="utf-8",
+            schema=frictionless.Schema.from_descriptor(table_schema(Path(name).stem)),
+        )
         for name in names
     ]
     report = frictionless.Package(resources=resources, basepath=str(basepath)).validate()
@@ -200,7 +216,7 @@ def number_hint(cell: str, table: str) -> str:
         return "write the number in digits, or leave the cell empty if no source gives it"
     number = found.group(0)
     number = number.replace(",", ".") if DECIMAL_COMMA.fullmatch(number) else number.replace(",", "")
-    words = (text[: found.start()] + " " + text[found.end():]).strip(" .")
+    words = (text[: found.start()] + " " + text[found.end() :]).strip(" .")
     note = "note" if _field(table, "note") else "evidence" if _field(table, "evidence") else ""
     if words:
         where = f"put '{words}' in the {note} column" if note else f"say '{words}' in the chapter"
@@ -218,13 +234,17 @@ def plain_message(error, table: str) -> str:
     field = _field(table, name)
     names = [f["name"] for f in table_schema(table)["fields"]]
     if kind == "type-error" and field.get("type") in ("number", "integer", "year"):
-        return (f"'{cell}' is not a {'whole ' if field.get('type') != 'number' else ''}number: "
-                f"{number_hint(cell, table)} [{kind}]")
+        return (
+            f"'{cell}' is not a {'whole ' if field.get('type') != 'number' else ''}number: "
+            f"{number_hint(cell, table)} [{kind}]"
+        )
     if kind == "constraint-error" and "enum" in field.get("constraints", {}):
         allowed = field["constraints"]["enum"]
         if cell not in allowed:
-            return (f"'{cell}' is not an allowed value.{did_you_mean(cell, allowed)} "
-                    f"Allowed: {', '.join(repr(a) for a in allowed)} [{kind}]")
+            return (
+                f"'{cell}' is not an allowed value.{did_you_mean(cell, allowed)} "
+                f"Allowed: {', '.join(repr(a) for a in allowed)} [{kind}]"
+            )
     if kind in ("incorrect-label", "extra-label", "blank-label", "duplicate-label"):
         label = getattr(error, "label", "") or ""
         hint = did_you_mean(label, names) if label and label not in names else ""
@@ -288,8 +308,9 @@ def validate_case(case_dir: Path, bib_keys: set[str]) -> list[Problem]:
     problems = validate_case_profile(case_dir, bib_keys)
     for table in REQUIRED_CASE_TABLES:
         if not (case_dir / f"{table}.csv").exists():
-            problems.append(Problem(relative(case_dir / f"{table}.csv"), 0, "",
-                                    "file is missing: every case needs this table"))
+            problems.append(
+                Problem(relative(case_dir / f"{table}.csv"), 0, "", "file is missing: every case needs this table")
+            )
     return problems + validate_tables(case_dir, bib_keys)
 
 

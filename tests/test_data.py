@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from book import csvfile, data, schema
 
@@ -47,14 +47,18 @@ def test_missing_column(book_copy):
 def test_unknown_source_key(book_copy):
     rewrite(book_copy / "data/theory/milestones.csv", ",arnstein1969ladder", ",arnstein1970nosuch")
     found = messages(schema.validate_all())
-    assert ("data/theory/milestones.csv, row 2, column 'source': unknown source key 'arnstein1970nosuch' "
-            "(not in references.bib).") in found
+    assert (
+        "data/theory/milestones.csv, row 2, column 'source': unknown source key 'arnstein1970nosuch' "
+        "(not in references.bib)."
+    ) in found
 
 
 def test_non_numeric_value(book_copy):
     rewrite(book_copy / "data/theory/milestones.csv", "1996,", "about 1996,")
     found = messages(schema.validate_all())
-    assert any(m.startswith("data/theory/milestones.csv, row 6, column 'year'") and "type-error" in m for m in found), found
+    assert any(m.startswith("data/theory/milestones.csv, row 6, column 'year'") and "type-error" in m for m in found), (
+        found
+    )
 
 
 def test_ragged_row(book_copy):
@@ -73,8 +77,10 @@ def test_malformed_yaml(book_copy):
 
 def test_duplicate_bib_key(book_copy):
     bib = book_copy / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8") + "\n@misc{arnstein1969ladder,\n  title = {Again},\n  year = {1969},\n}\n",
-                   encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@misc{arnstein1969ladder,\n  title = {Again},\n  year = {1969},\n}\n",
+        encoding="utf-8",
+    )
     found = messages(schema.validate_all())
     assert any(m.startswith("references.bib, row") and "duplicate key 'arnstein1969ladder'" in m for m in found), found
 
@@ -119,8 +125,10 @@ def test_csv_not_utf8_names_file_line_and_fix(book_copy):
     result = validate_cli()
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert ("data/theory/milestones.csv, row 4: the file is not UTF-8 text (byte 0xe9 cannot be read): "
-            "open it in your spreadsheet and save it as 'CSV UTF-8 (Comma delimited)'") in result.stderr
+    assert (
+        "data/theory/milestones.csv, row 4: the file is not UTF-8 text (byte 0xe9 cannot be read): "
+        "open it in your spreadsheet and save it as 'CSV UTF-8 (Comma delimited)'"
+    ) in result.stderr
     with pytest.raises(csvfile.CsvError, match=r"milestones.csv, line 4: .*save it as 'CSV UTF-8"):
         data.theory_table("milestones")
 
@@ -129,9 +137,11 @@ def test_two_keys_joined_by_a_comma_are_refused(book_copy):
     """'key1, key2' used to read the second key as a page locator, so a wrong key passed."""
     rewrite(book_copy / "data/theory/milestones.csv", ",arnstein1969ladder", ',"arnstein1969ladder, nosuchkey2020"')
     found = messages(schema.validate_all())
-    assert ("data/theory/milestones.csv, row 2, column 'source': 'arnstein1969ladder, nosuchkey2020': after a comma "
-            "comes a page locator, not 'nosuchkey2020': separate keys with ';' "
-            "('arnstein1969ladder; nosuchkey2020')") in found
+    assert (
+        "data/theory/milestones.csv, row 2, column 'source': 'arnstein1969ladder, nosuchkey2020': after a comma "
+        "comes a page locator, not 'nosuchkey2020': separate keys with ';' "
+        "('arnstein1969ladder; nosuchkey2020')"
+    ) in found
 
 
 @pytest.mark.parametrize("locator", ["p. 1079", "pp. 3–5", "ch. 2", "fig. 3", "table 2", "12"])
@@ -143,35 +153,47 @@ def test_page_locators_are_accepted(book_copy, locator):
 def test_unknown_key_gets_did_you_mean(book_copy):
     rewrite(book_copy / "data/theory/milestones.csv", ",arnstein1969ladder", ",arnstein1969lader")
     found = messages(schema.validate_all())
-    assert ("data/theory/milestones.csv, row 2, column 'source': unknown source key 'arnstein1969lader' "
-            "(not in references.bib). Did you mean 'arnstein1969ladder'?") in found
+    assert (
+        "data/theory/milestones.csv, row 2, column 'source': unknown source key 'arnstein1969lader' "
+        "(not in references.bib). Did you mean 'arnstein1969ladder'?"
+    ) in found
 
 
 def test_misspelt_column_gets_did_you_mean(book_copy):
     rewrite(book_copy / "data/cases/kic-garden/actors.csv", "actor_id,name_en", "actor_id,name_eng")
     found = messages(schema.validate_all())
-    assert any(m.startswith("data/cases/kic-garden/actors.csv, row 1, column 'name_en'")
-               and "Did you mean 'name_en'?" in m for m in found), found
+    assert any(
+        m.startswith("data/cases/kic-garden/actors.csv, row 1, column 'name_en'") and "Did you mean 'name_en'?" in m
+        for m in found
+    ), found
 
 
 def test_value_not_allowed_gets_did_you_mean_and_the_list(book_copy):
     rewrite(book_copy / "data/cases/kic-garden/actors.csv", ",residents,", ",resident,")
     found = messages(schema.validate_all())
-    assert any("data/cases/kic-garden/actors.csv, row" in m and "column 'type': 'resident' is not an allowed value. "
-               "Did you mean 'residents'? Allowed: 'policy maker'," in m for m in found), found
+    assert any(
+        "data/cases/kic-garden/actors.csv, row" in m
+        and "column 'type': 'resident' is not an allowed value. Did you mean 'residents'? Allowed: 'policy maker'," in m
+        for m in found
+    ), found
 
 
-@pytest.mark.parametrize(("cell", "hint"), [
-    ("about 1,000", "write 1000 and put 'about' in the note column"),
-    ("1,000", "write 1000: digits only, no thousands separators, a point for decimals"),
-    ("2,5", "write 2.5: digits only"),
-    ("many", "write the number in digits, or leave the cell empty if no source gives it"),
-])
+@pytest.mark.parametrize(
+    ("cell", "hint"),
+    [
+        ("about 1,000", "write 1000 and put 'about' in the note column"),
+        ("1,000", "write 1000: digits only, no thousands separators, a point for decimals"),
+        ("2,5", "write 2.5: digits only"),
+        ("many", "write the number in digits, or leave the cell empty if no source gives it"),
+    ],
+)
 def test_words_in_a_number_column_say_where_they_go(book_copy, cell, hint):
     rewrite(book_copy / "data/cases/kic-garden/metrics.csv", ",2200,", f',"{cell}",')
     found = messages(schema.validate_all())
-    assert any("data/cases/kic-garden/metrics.csv, row" in m and f"column 'value': '{cell}' is not a number: {hint}" in m
-               for m in found), found
+    assert any(
+        "data/cases/kic-garden/metrics.csv, row" in m and f"column 'value': '{cell}' is not a number: {hint}" in m
+        for m in found
+    ), found
 
 
 def test_unknown_case_or_table_raises_with_did_you_mean():

@@ -79,7 +79,9 @@ def test_reads_outside_the_book_are_not_dependencies(root, tmp_path_factory):
     outside = tmp_path_factory.mktemp("elsewhere") / "x.csv"
     outside.write_text("x\n", encoding="utf-8")
     manifest = execution.Manifest(root / "_build" / execution.MANIFEST_NAME)
-    manifest.record("page", CODE, "p", execution.Executed("page", "{}", [{"path": str(outside), "kind": "file"}], 0), root)
+    manifest.record(
+        "page", CODE, "p", execution.Executed("page", "{}", [{"path": str(outside), "kind": "file"}], 0), root
+    )
     assert manifest.entries["page"]["reads"] == []
 
 

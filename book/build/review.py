@@ -51,16 +51,24 @@ def frame_problems(path: Path) -> list[Problem]:
     """What the chapter at `path` lacks of the book's frame, and placeholders left in it."""
     file = schema.relative(path)
     text = path.read_text(encoding="utf-8")
-    problems = [Problem(file, _line(text, m.start()), "", "placeholder still to fill in: "
-                        + repr(text[m.start():].split("\n", 1)[0][:60]))
-                for m in PLACEHOLDER.finditer(text)]
+    problems = [
+        Problem(
+            file,
+            _line(text, m.start()),
+            "",
+            "placeholder still to fill in: " + repr(text[m.start() :].split("\n", 1)[0][:60]),
+        )
+        for m in PLACEHOLDER.finditer(text)
+    ]
 
     def lacks(message: str) -> None:
         problems.append(Problem(file, 0, "", message))
 
     if "**Reading time:**" not in text or "**You will be able to**" not in text:
-        lacks("the chapter must open with '**Reading time:**' and '**You will be able to**' (learning objectives), "
-              "as in book/templates/case_chapter.md")
+        lacks(
+            "the chapter must open with '**Reading time:**' and '**You will be able to**' (learning objectives), "
+            "as in book/templates/case_chapter.md"
+        )
     if not re.search(r"^## Summary$", text, flags=re.M):
         lacks("the chapter has no '## Summary' section")
     if "## Discussion questions" not in text:
@@ -109,24 +117,48 @@ def toc_problems(root: Path | None = None) -> list[Problem]:
     if not (root / TOC).exists():
         return [Problem(TOC, 0, "", "file is missing")]
     listed = toc_files(root)
-    problems = [Problem(TOC, 0, "", f"'{name}' is listed but {name}.md does not exist")
-                for name in listed if not (root / f"{name}.md").exists()]
+    problems = [
+        Problem(TOC, 0, "", f"'{name}' is listed but {name}.md does not exist")
+        for name in listed
+        if not (root / f"{name}.md").exists()
+    ]
     cases = paths.cases_dir()
     reported = set()
     for folder in sorted(p for p in cases.iterdir() if p.is_dir()) if cases.is_dir() else []:
         chapter = f"chapters/cases/{folder.name}"
         if not (root / f"{chapter}.md").exists():
-            problems.append(Problem(schema.relative(folder), 0, "", f"the case has no chapter: {chapter}.md is "
-                                    f"missing (`make new-case ID={folder.name}` writes both together)"))
+            problems.append(
+                Problem(
+                    schema.relative(folder),
+                    0,
+                    "",
+                    f"the case has no chapter: {chapter}.md is "
+                    f"missing (`make new-case ID={folder.name}` writes both together)",
+                )
+            )
         elif chapter not in listed:
             reported.add(chapter)
-            problems.append(Problem(TOC, 0, "", f"{chapter}.md is not listed, so the case would have no page "
-                                    f"and no links from the comparison: add '- file: {chapter}' to the Cases part"))
+            problems.append(
+                Problem(
+                    TOC,
+                    0,
+                    "",
+                    f"{chapter}.md is not listed, so the case would have no page "
+                    f"and no links from the comparison: add '- file: {chapter}' to the Cases part",
+                )
+            )
     for page in sorted((root / "chapters").rglob("*.md")):
         name = page.relative_to(root).with_suffix("").as_posix()
         if name not in listed and name not in reported:
-            problems.append(Problem(TOC, 0, "", f"{name}.md is not listed, so Jupyter Book would leave it out: "
-                                    f"add '- file: {name}' to _toc.yml, or delete the page"))
+            problems.append(
+                Problem(
+                    TOC,
+                    0,
+                    "",
+                    f"{name}.md is not listed, so Jupyter Book would leave it out: "
+                    f"add '- file: {name}' to _toc.yml, or delete the page",
+                )
+            )
     return problems
 
 
