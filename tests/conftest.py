@@ -76,13 +76,25 @@ def book_copy(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """The book built in place (the same build `make book` makes); fails with the build log.
+    """The book built in place (the same build `make book` makes), once per test run; fails with
+    the build log.
 
-    Every test that builds uses this fixture or a copy seeded from its cache, and all of them are
-    in the xdist group "site", so the book is built cold once per run."""
-    result = build_book(ROOT)
-    if result.returncode != 0:
-        pytest.fail(f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    Tests that read the site are in the xdist group "site", tests that build copies seeded from
+    its cache in the group "copies": one worker each. Whichever asks first builds; the other
+    waits on a lock and finds the build done for this run."""
+    import fcntl
+
+    (ROOT / "_build").mkdir(exist_ok=True)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid-{os.getpid()}"
+    marker = ROOT / "_build" / ".built-for-test-run"
+    with open(ROOT / "_build" / ".test-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (marker.exists() and marker.read_text(encoding="utf-8") == run):
+            marker.unlink(missing_ok=True)
+            result = build_book(ROOT)
+            if result.returncode != 0:
+                pytest.fail(f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+            marker.write_text(run, encoding="utf-8")
     return SITE
 
 

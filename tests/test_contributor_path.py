@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT
 
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("copies")]
 CASE = "fixture-village"
 FIXTURE = Path(__file__).parent / "fixtures"
 STAMP = ".venv/.installed-from-lock"

@@ -12,7 +12,7 @@ from conftest import build_book, serve
 
 PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
 
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("copies")]
 EXECUTED = re.compile(r"\[casebook\] executing \d+ notebook\(s\) in parallel: (.*)")
 
 
