@@ -16,6 +16,12 @@ from book import paths, reads
 # followed by a locator after a comma: "ostrom1996crossing, p. 1079; bovaird2007beyond".
 SOURCE_SEPARATOR = ";"
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
+# What may follow a key after a comma: a page, chapter, section, figure, table or paragraph.
+LOCATOR_PATTERN = re.compile(
+    r"^(?:p|pp|ch|chap|sec|secs|fig|figs|table|tab|para|paras|n|no|note|app|art)\.?\s*[0-9ivxlcdmIVXLCDM]"
+    r"|^[0-9]",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -61,14 +67,19 @@ def load(path: Path | None = None) -> Bibliography:
     return _load(path, path.stat().st_mtime)
 
 
+def source_parts(cell: str) -> list[tuple[str, str | None]]:
+    """(key, locator) for each source in a cell: 'a2020x, p. 3; b2019y' -> [('a2020x', 'p. 3'), ('b2019y', None)]."""
+    parts = []
+    for part in str(cell).split(SOURCE_SEPARATOR):
+        key, comma, locator = part.partition(",")
+        if key.strip():
+            parts.append((key.strip(), locator.strip() if comma else None))
+    return parts
+
+
 def source_keys(cell: str) -> list[str]:
     """The citation keys in a `source` cell (locators after a comma dropped)."""
-    keys = []
-    for part in str(cell).split(SOURCE_SEPARATOR):
-        key = part.split(",", 1)[0].strip()
-        if key:
-            keys.append(key)
-    return keys
+    return [key for key, _ in source_parts(cell)]
 
 
 def _field(entry, name: str) -> str:

@@ -16,19 +16,24 @@ def schema_fields(table: str) -> pd.DataFrame:
         constraints = field.get("constraints", {})
         allowed = constraints.get("enum")
         bounds = [f"{k} {constraints[k]}" for k in ("minimum", "maximum") if k in constraints]
-        rows.append({
-            "column": field["name"],
-            "type": field.get("type", "string"),
-            "required": "yes" if constraints.get("required") else "no",
-            "allowed": "; ".join(allowed) if allowed else (", ".join(bounds) or constraints.get("pattern", "")),
-            "description": field.get("description", ""),
-        })
+        rows.append(
+            {
+                "column": field["name"],
+                "type": field.get("type", "string"),
+                "required": "yes" if constraints.get("required") else "no",
+                "allowed": "; ".join(allowed) if allowed else (", ".join(bounds) or constraints.get("pattern", "")),
+                "description": field.get("description", ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def csv_files() -> list:
+    """Every dataset; the folders listed are recorded, so a new file re-runs the page that lists them."""
+    reads.record(paths.theory_dir(), kind="dir")
     files = sorted(paths.theory_dir().glob("*.csv"))
     for case_id in data.case_ids():
+        reads.record(paths.cases_dir() / case_id, kind="dir")
         files += sorted((paths.cases_dir() / case_id).glob("*.csv"))
     return files
 
@@ -39,17 +44,22 @@ def datasets() -> pd.DataFrame:
     for path in csv_files():
         table = data.read_table(path)
         reads.record(path)
-        keys = sorted({k for cell in table.get("source", pd.Series(dtype="string")).dropna()
-                       for k in bib.source_keys(cell)})
+        keys = sorted(
+            {k for cell in table.get("source", pd.Series(dtype="string")).dropna() for k in bib.source_keys(cell)}
+        )
         relative = path.relative_to(paths.root()).as_posix()
-        rows.append({
-            "dataset": relative,
-            "group": "theory" if path.parent == paths.theory_dir() else f"case: {path.parent.name}",
-            "description": schema.table_schema(path.stem).get("description", ""),
-            "columns": ", ".join(f"{f['name']} ({f.get('type', 'string')})" for f in schema.table_schema(path.stem)["fields"]),
-            "rows": len(table),
-            "sources": "; ".join(keys),
-        })
+        rows.append(
+            {
+                "dataset": relative,
+                "group": "theory" if path.parent == paths.theory_dir() else f"case: {path.parent.name}",
+                "description": schema.table_schema(path.stem).get("description", ""),
+                "columns": ", ".join(
+                    f"{f['name']} ({f.get('type', 'string')})" for f in schema.table_schema(path.stem)["fields"]
+                ),
+                "rows": len(table),
+                "sources": "; ".join(keys),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -62,19 +62,21 @@ def profiles() -> pd.DataFrame:
         place = profile["place"]
         period = profile["period"]
         span = spans[spans.case_id == case_id].set_index("measure")
-        rows.append({
-            "case_id": case_id,
-            "case": short_name(case_id),
-            "place": ", ".join(p for p in (place.get("area_name"), place.get("city"), place.get("country")) if p),
-            "period": f"{period['start']}–{period.get('end') or 'ongoing or unknown'}",
-            "focus": profile.get("service_focus", "unknown"),
-            "population": _format_span(*span.loc["population", ["low", "high"]]),
-            "area_km2": _format_span(*span.loc["area (km²)", ["low", "high"]], digits=4),
-            "density": _format_span(*span.loc["density (people per km²)", ["low", "high"]]),
-            "actors": int((actors.case_id == case_id).sum()),
-            "status": profile["status"],
-            "sources": "; ".join(profile["sources"]),
-        })
+        rows.append(
+            {
+                "case_id": case_id,
+                "case": short_name(case_id),
+                "place": ", ".join(p for p in (place.get("area_name"), place.get("city"), place.get("country")) if p),
+                "period": f"{period['start']}–{period.get('end') or 'ongoing or unknown'}",
+                "focus": profile.get("service_focus", "unknown"),
+                "population": _format_span(*span.loc["population", ["low", "high"]]),
+                "area_km2": _format_span(*span.loc["area (km²)", ["low", "high"]], digits=4),
+                "density": _format_span(*span.loc["density (people per km²)", ["low", "high"]]),
+                "actors": int((actors.case_id == case_id).sum()),
+                "status": profile["status"],
+                "sources": "; ".join(profile["sources"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -103,8 +105,11 @@ ASSESSMENTS = ["shown", "partly shown", "not shown", "unknown"]
 def bottleneck_findings(bottleneck_id: str) -> str:
     """'shown in A; partly shown in B and C (two of three cases)': the cases under each assessment."""
     rows = bottleneck_table().query("bottleneck_id == @bottleneck_id")
-    parts = [f"{assessment} in {which_cases(list(rows[rows.assessment == assessment].case_id))}"
-             for assessment in ASSESSMENTS if (rows.assessment == assessment).any()]
+    parts = [
+        f"{assessment} in {which_cases(list(rows[rows.assessment == assessment].case_id))}"
+        for assessment in ASSESSMENTS
+        if (rows.assessment == assessment).any()
+    ]
     return "; ".join(parts)
 
 
@@ -131,8 +136,15 @@ def depth_scores() -> pd.DataFrame:
                      "basis": f"residents at level 2 or 3 in {shared} of {stages_total} stages",
                      "coded_by": "book (computed)"})
         for row in depth[depth.case_id == case_id].itertuples():
-            rows.append({"case_id": case_id, "dimension": row.dimension, "score": int(row.score),
-                         "basis": f"{row.evidence} [{row.source}]", "coded_by": "book (scored)"})
+            rows.append(
+                {
+                    "case_id": case_id,
+                    "dimension": row.dimension,
+                    "score": int(row.score),
+                    "basis": f"{row.evidence} [{row.source}]",
+                    "coded_by": "book (scored)",
+                }
+            )
     return pd.DataFrame(rows, columns=["case_id", "dimension", "score", "basis", "coded_by"])
 
 
@@ -169,8 +181,9 @@ def _reached(best: pd.DataFrame, case_id: str, actor_type: str) -> int:
 PATTERNS = {
     "residents make": (
         "residents at level 2 or 3 in both design and implementation",
-        lambda best, c: min(_level(best, c, "residents", "design"),
-                            _level(best, c, "residents", "implementation")) >= 2,
+        lambda best, c: (
+            min(_level(best, c, "residents", "design"), _level(best, c, "residents", "implementation")) >= 2
+        ),
     ),
     "professionals run": (
         "a professional team at level 2 or 3 in more stages than residents",
@@ -243,7 +256,8 @@ def residents_by_phase() -> pd.DataFrame:
     phases = data.theory_table("production_stages")[["stage", "nabatchi_phase"]]
     best = _best_levels()
     residents = best[best.type == "residents"].merge(phases, on="stage")
-    grid = pd.MultiIndex.from_product([data.case_ids(), phases.nabatchi_phase.unique()],
-                                      names=["case_id", "nabatchi_phase"])
+    grid = pd.MultiIndex.from_product(
+        [data.case_ids(), phases.nabatchi_phase.unique()], names=["case_id", "nabatchi_phase"]
+    )
     level = residents.groupby(["case_id", "nabatchi_phase"])["level"].max().reindex(grid, fill_value=0)
     return level.rename("level").reset_index()

@@ -1,23 +1,45 @@
 """Load the book's datasets as typed pandas tables.
 
 Column types come from the Table Schemas, so every chapter sees the same types; a value no
-source gives is missing (<NA>), never zero. Every read is recorded for the build (book.reads).
+source gives is missing (<NA>), never zero. Every read is recorded for the build (book.reads),
+including a file that does not exist yet, so a page re-runs when it appears.
+
+A case chapter starts from `case = data.case("kic-garden")`: its profile, each of its tables by
+name (`case.actors`, `case.events`, ...) and `case.value(...)` for one figure of its metrics.
 """
 
 from __future__ import annotations
 
+import difflib
+import io
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from book import paths, reads, schema
+from book import csvfile, paths, reads, schema
 
 _PANDAS_TYPES = {"integer": "Int64", "year": "Int64", "number": "Float64", "boolean": "boolean"}
 
 
+def did_you_mean(word: str, options) -> str:
+    """' Did you mean 'x'?' for the closest option, or '' when none is close."""
+    close = difflib.get_close_matches(str(word), sorted(str(o) for o in options), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def _schema_of(table: str) -> dict:
+    if not schema.table_schema_path(table).exists():
+        raise LookupError(
+            f"there is no table '{table}' (no {schema.relative(schema.table_schema_path(table))})."
+            + did_you_mean(table, schema.table_names())
+            + f" Tables: {', '.join(schema.table_names())}."
+        )
+    return schema.table_schema(table)
+
+
 def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    fields = schema.table_schema(table)["fields"]
+    fields = _schema_of(table)["fields"]
     columns = {}
     for field in fields:
         name = field["name"]
@@ -34,12 +56,14 @@ def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
-    """A CSV typed by the schema of its table (the file's stem unless named)."""
+    """A CSV typed by the schema of its table (the file's stem unless named); empty when the
+    file does not exist. The file is read by the book's one rule (book.csvfile)."""
     table = table or path.stem
+    reads.record(path)  # a missing file too: the page re-runs when it appears
     if not path.exists():
         return _typed(pd.DataFrame(), table)
-    reads.record(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    text = csvfile.read_text(path)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     return _typed(frame, table)
 
 
@@ -52,21 +76,34 @@ def case_ids() -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / schema.CASE_PROFILE).exists())
 
 
+def _case_dir(case_id: str) -> Path:
+    folder = paths.cases_dir() / case_id
+    reads.record(folder / schema.CASE_PROFILE)
+    if not (folder / schema.CASE_PROFILE).exists():
+        known = case_ids()
+        raise LookupError(
+            f"there is no case '{case_id}' (no {schema.relative(folder / schema.CASE_PROFILE)})."
+            + did_you_mean(case_id, known)
+            + f" Cases: {', '.join(known) or 'none'}."
+        )
+    return folder
+
+
 def case_profile(case_id: str) -> dict:
-    path = paths.cases_dir() / case_id / schema.CASE_PROFILE
-    reads.record(path)
+    path = _case_dir(case_id) / schema.CASE_PROFILE
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def case_table(case_id: str, table: str) -> pd.DataFrame:
-    """One case's table; empty (with the standard columns) when the case has none."""
-    return read_table(paths.cases_dir() / case_id / f"{table}.csv", table)
+    """One case's table; empty (with the standard columns) when the case has none. An unknown
+    case or table is an error."""
+    return read_table(_case_dir(case_id) / f"{table}.csv", table)
 
 
 def cases_table(table: str) -> pd.DataFrame:
     """One table across every case, with a leading `case_id` column."""
     frames = [case_table(case_id, table).assign(case_id=case_id) for case_id in case_ids()]
-    combined = pd.concat(frames, ignore_index=True) if frames else case_table("", table)
+    combined = pd.concat(frames, ignore_index=True) if frames else _typed(pd.DataFrame(), table)
     if "case_id" not in combined:
         combined["case_id"] = pd.Series(dtype="string")
     return combined[["case_id", *[c for c in combined.columns if c != "case_id"]]]
@@ -84,5 +121,50 @@ def metric(metrics: pd.DataFrame, indicator: str, source: str | None = None, kin
     if kind:
         rows = rows[rows.kind == kind]
     if len(rows) != 1:
-        raise LookupError(f"expected one '{indicator}' row (source={source}, kind={kind}), found {len(rows)}")
+        hint = "" if indicator in set(metrics.indicator) else did_you_mean(indicator, sorted(set(metrics.indicator)))
+        raise LookupError(f"expected one '{indicator}' row (source={source}, kind={kind}), found {len(rows)}.{hint}")
     return float(rows.value.iloc[0])
+
+
+class Case:
+    """One case, as its chapter uses it: `profile`, `name`, each table as an attribute
+    (`case.actors`, `case.stages`, `case.metrics`, ...; empty when the case has none) and
+    `value(indicator, source=None, kind=None)`, the one figure of its metrics."""
+
+    def __init__(self, case_id: str):
+        self.id = case_id
+        self.profile = case_profile(case_id)
+        self.name = self.profile["name"]["en"]
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in self._tables:
+            self._tables[name] = case_table(self.id, name)
+        return self._tables[name]
+
+    def tables(self, *names: str) -> list[pd.DataFrame]:
+        """Several tables at once: `metrics, actors = case.tables("metrics", "actors")`."""
+        return [self.table(name) for name in names]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.table(name)
+        except LookupError as error:
+            raise AttributeError(str(error)) from None
+
+    def value(self, indicator: str, source: str | None = None, kind: str | None = None) -> float:
+        return metric(self.table("metrics"), indicator, source, kind)
+
+    def dataset(self, table: str) -> str:
+        """The path of one of its datasets, as captions cite it."""
+        return f"data/cases/{self.id}/{table}.csv"
+
+    def __repr__(self) -> str:
+        return f"Case({self.id!r})"
+
+
+def case(case_id: str) -> Case:
+    """A case's profile, tables and figures (see Case)."""
+    return Case(case_id)

@@ -42,8 +42,9 @@ def citizen_input_needed(output: float, regular, alpha: float = 0.5, rho: float 
     return np.where(np.isfinite(citizen) & (citizen >= 0), citizen, np.nan)
 
 
-def cost_minimising_mix(output: float, wage_regular: float, wage_citizen: float,
-                        alpha: float = 0.5, rho: float = 0.5, scale: float = 1.0) -> tuple[float, float, float]:
+def cost_minimising_mix(
+    output: float, wage_regular: float, wage_citizen: float, alpha: float = 0.5, rho: float = 0.5, scale: float = 1.0
+) -> tuple[float, float, float]:
     """(R, C, cost) producing `output` at least cost, given the cost of each input.
 
     Substitutes (rho = 1) give a corner: only the cheaper input per unit of output is used.

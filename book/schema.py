@@ -10,6 +10,7 @@ scaffold placeholder is left. Every problem is reported at once, with file, row 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +35,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file + (f", row {self.row}" if self.row else "")
+        unit = "line" if self.file.endswith(".md") else "row"
+        where = self.file + (f", {unit} {self.row}" if self.row else "")
         where += f", column '{self.column}'" if self.column else ""
         return f"{where}: {self.message}"
 
@@ -90,14 +92,27 @@ def _walk_strings(node, trail=()):
 
 def _check_sources(file: str, row: int, column: str, cell, keys: set[str]) -> list[Problem]:
     from book import bib
+    from book.data import did_you_mean
 
     problems = []
-    for key in bib.source_keys(cell or ""):
+    for key, locator in bib.source_parts(cell or ""):
         if not bib.KEY_PATTERN.match(key):
             problems.append(Problem(file, row, column, f"'{key}' is not a citation key"))
         elif key not in keys:
             problems.append(
-                Problem(file, row, column, f"unknown source key '{key}' (not in references.bib)")
+                Problem(
+                    file, row, column, f"unknown source key '{key}' (not in references.bib)." + did_you_mean(key, keys)
+                )
+            )
+        if locator is not None and not bib.LOCATOR_PATTERN.match(locator):
+            if bib.KEY_PATTERN.match(locator):
+                fix = f"separate keys with ';' ('{key}; {locator}')"
+            else:
+                fix = "write the locator as 'p. 12', 'pp. 3-5', 'ch. 2', 'sec. 4.1', 'fig. 3' or 'table 2'"
+            problems.append(
+                Problem(
+                    file, row, column, f"'{key}, {locator}': after a comma comes a page locator, not '{locator}': {fix}"
+                )
             )
     return problems
 
@@ -118,27 +133,66 @@ def validate_bibliography(path: Path) -> tuple[list[Problem], set[str]]:
 
 
 def validate_tables(folder: Path, bib_keys: set[str]) -> list[Problem]:
-    """Validate every CSV in one folder as one data package (so foreign keys resolve)."""
-    import frictionless
+    """Validate every CSV in one folder as one data package (so foreign keys resolve).
+
+    Files are read by the book's one rule (book.csvfile): a byte-order mark, CRLF line endings
+    and semicolons are accepted and validated as their normalised text; other encodings are refused.
+    """
+    import tempfile
+
+    from book import csvfile
+    from book.data import did_you_mean
 
     problems: list[Problem] = []
-    resources = []
+    texts: dict[str, str] = {}
     for csv in sorted(folder.glob("*.csv")):
         file = relative(csv)
         if not table_schema_path(csv.stem).exists():
             problems.append(
-                Problem(file, 0, "", f"no schema for table '{csv.stem}' "
-                        f"(expected {relative(table_schema_path(csv.stem))})")
+                Problem(
+                    file,
+                    0,
+                    "",
+                    f"no schema for table '{csv.stem}' "
+                    f"(expected {relative(table_schema_path(csv.stem))})." + did_you_mean(csv.stem, table_names()),
+                )
             )
             continue
-        schema = frictionless.Schema.from_descriptor(table_schema(csv.stem))
-        resources.append(frictionless.Resource(path=csv.name, name=csv.stem, schema=schema,
-                                                format="csv", encoding="utf-8"))
-    if not resources:
+        try:
+            texts[csv.name] = csvfile.read_text(csv)
+        except csvfile.CsvError as error:
+            problems.append(Problem(file, error.line, "", error.message))
+    if not texts:
         return problems
-    package = frictionless.Package(resources=resources, basepath=str(folder))
-    report = package.validate()
+    if all(csvfile.is_normalised(folder / name) for name in texts):
+        problems += _validate_package(folder, folder, sorted(texts))
+    else:
+        with tempfile.TemporaryDirectory(prefix="casebook-csv-") as scratch:
+            for name, text in texts.items():
+                (Path(scratch) / name).write_text(text, encoding="utf-8")
+            problems += _validate_package(Path(scratch), folder, sorted(texts))
+    for name, text in texts.items():
+        problems += _check_cells(folder / name, text, bib_keys)
+    return problems
+
+
+def _validate_package(basepath: Path, folder: Path, names: list[str]) -> list[Problem]:
+    import frictionless
+
+    resources = [
+        frictionless.Resource(
+            path=name,
+            name=Path(name).stem,
+            format="csv",
+            encoding="utf-8",
+            schema=frictionless.Schema.from_descriptor(table_schema(Path(name).stem)),
+        )
+        for name in names
+    ]
+    report = frictionless.Package(resources=resources, basepath=str(basepath)).validate()
+    problems = []
     for task in report.tasks:
+        table = Path(task.place).stem
         file = relative(folder / Path(task.place).name)
         for error in task.errors:
             if _is_placeholder(getattr(error, "cell", None)):
@@ -146,27 +200,81 @@ def validate_tables(folder: Path, bib_keys: set[str]) -> list[Problem]:
             header = isinstance(error, frictionless.errors.HeaderError)
             row = 1 if header else getattr(error, "row_number", None) or 0
             column = getattr(error, "field_name", None) or ""
-            problems.append(Problem(file, row, column, f"{error.message} [{error.type}]"))
-    for resource in resources:
-        problems += _check_cells(folder / resource.path, resource.schema, bib_keys)
+            problems.append(Problem(file, row, column, plain_message(error, table)))
     return problems
 
 
-def _check_cells(csv: Path, schema, bib_keys: set[str]) -> list[Problem]:
+def _field(table: str, name: str) -> dict:
+    return next((f for f in table_schema(table)["fields"] if f["name"] == name), {})
+
+
+NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+
+
+def number_hint(cell: str, table: str) -> str:
+    """How to write a cell that is not a number in a number column."""
+    text = str(cell).strip()
+    found = NUMBER.search(text)
+    if not found:
+        return "write the number in digits, or leave the cell empty if no source gives it"
+    number = found.group(0)
+    number = number.replace(",", ".") if DECIMAL_COMMA.fullmatch(number) else number.replace(",", "")
+    words = (text[: found.start()] + " " + text[found.end() :]).strip(" .")
+    note = "note" if _field(table, "note") else "evidence" if _field(table, "evidence") else ""
+    if words:
+        where = f"put '{words}' in the {note} column" if note else f"say '{words}' in the chapter"
+        return f"write {number} and {where}"
+    return f"write {number}: digits only, no thousands separators, a point for decimals"
+
+
+def plain_message(error, table: str) -> str:
+    """Frictionless's message, with what was expected and how to fix it for the common mistakes."""
+    from book.data import did_you_mean
+
+    kind = error.type
+    cell = getattr(error, "cell", None)
+    name = getattr(error, "field_name", None) or ""
+    field = _field(table, name)
+    names = [f["name"] for f in table_schema(table)["fields"]]
+    if kind == "type-error" and field.get("type") in ("number", "integer", "year"):
+        return (
+            f"'{cell}' is not a {'whole ' if field.get('type') != 'number' else ''}number: "
+            f"{number_hint(cell, table)} [{kind}]"
+        )
+    if kind == "constraint-error" and "enum" in field.get("constraints", {}):
+        allowed = field["constraints"]["enum"]
+        if cell not in allowed:
+            return (
+                f"'{cell}' is not an allowed value.{did_you_mean(cell, allowed)} "
+                f"Allowed: {', '.join(repr(a) for a in allowed)} [{kind}]"
+            )
+    if kind in ("incorrect-label", "extra-label", "blank-label", "duplicate-label"):
+        label = getattr(error, "label", "") or ""
+        hint = did_you_mean(label, names) if label and label not in names else ""
+        return f"{error.message}.{hint} Columns of {table}.csv: {', '.join(names)} [{kind}]"
+    if kind == "missing-label":
+        return f"{error.message}. Columns of {table}.csv: {', '.join(names)} [{kind}]"
+    return f"{error.message} [{kind}]"
+
+
+def _check_cells(csv: Path, text: str, bib_keys: set[str]) -> list[Problem]:
     """Source keys and placeholders: what the Table Schema cannot express."""
     import csv as csvlib
+    import io
 
     file = relative(csv)
     problems = []
-    with csv.open(encoding="utf-8", newline="") as handle:
-        reader = csvlib.reader(handle)
-        header = next(reader, [])
-        for line, cells in enumerate(reader, start=2):
-            for column, cell in zip(header, cells):
-                if _is_placeholder(cell):
-                    problems.append(Problem(file, line, column, f"placeholder still to fill in: {cell!r}"))
-                elif column == "source":
-                    problems += _check_sources(file, line, column, cell, bib_keys)
+    reader = csvlib.reader(io.StringIO(text))
+    header = next(reader, [])
+    for line, cells in enumerate(reader, start=2):
+        for column, cell in zip(header, cells):
+            if _is_placeholder(cell):
+                problems.append(Problem(file, line, column, f"placeholder still to fill in: {cell!r}"))
+            elif column == "source":
+                problems += _check_sources(file, line, column, cell, bib_keys)
     return problems
 
 
@@ -206,19 +314,10 @@ def validate_case(case_dir: Path, bib_keys: set[str]) -> list[Problem]:
     problems = validate_case_profile(case_dir, bib_keys)
     for table in REQUIRED_CASE_TABLES:
         if not (case_dir / f"{table}.csv").exists():
-            problems.append(Problem(relative(case_dir / f"{table}.csv"), 0, "",
-                                    "file is missing: every case needs this table"))
+            problems.append(
+                Problem(relative(case_dir / f"{table}.csv"), 0, "", "file is missing: every case needs this table")
+            )
     return problems + validate_tables(case_dir, bib_keys)
-
-
-def placeholders_by_case(problems: list[Problem]) -> dict[str, int]:
-    """Count the placeholder problems per case folder."""
-    counts: dict[str, int] = {}
-    for problem in problems:
-        parts = Path(problem.file).parts
-        if "placeholder" in problem.message and len(parts) > 2 and parts[:2] == ("data", "cases"):
-            counts[parts[2]] = counts.get(parts[2], 0) + 1
-    return counts
 
 
 def validate_all() -> list[Problem]:

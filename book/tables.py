@@ -70,11 +70,13 @@ def citations_html(cell: str, library: bib.Bibliography) -> str:
 
 def _text_html(text: str, library: bib.Bibliography) -> str:
     """Escaped text in which '[key; key]' becomes linked citations when every key is known."""
+
     def cite(match: re.Match) -> str:
         keys = bib.source_keys(html.unescape(match.group(1)))
         if keys and all(k in library.entries for k in keys):
             return "(" + citations_html(html.unescape(match.group(1)), library) + ")"
         return match.group(0)
+
     return BRACKETED_KEYS.sub(cite, html.escape(text))
 
 
@@ -92,8 +94,13 @@ def _cell_html(value, column: str, library: bib.Bibliography) -> str:
     return _text_html(readable(str(value)), library)
 
 
-def show_table(frame: pd.DataFrame, caption: str, columns: dict[str, str] | None = None,
-               code: Iterable[str] = (), code_headers: bool = False) -> HTML:
+def show_table(
+    frame: pd.DataFrame,
+    caption: str,
+    columns: dict[str, str] | None = None,
+    code: Iterable[str] = (),
+    code_headers: bool = False,
+) -> HTML:
     """Render `frame` as an accessible HTML table with readable cells.
 
     `code` names columns shown verbatim as code (column names, raw CSV values), and
@@ -103,9 +110,16 @@ def show_table(frame: pd.DataFrame, caption: str, columns: dict[str, str] | None
     code = set(code)
     frame = frame[list(columns)]
     library = bib.load()
-    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])}
-    prose = {c for c in frame.columns if c not in numeric and c not in SOURCE_COLUMNS
-             and frame[c].dropna().astype(str).str.len().mean() > PROSE_CHARACTERS}
+    numeric = {
+        c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    }
+    prose = {
+        c
+        for c in frame.columns
+        if c not in numeric
+        and c not in SOURCE_COLUMNS
+        and frame[c].dropna().astype(str).str.len().mean() > PROSE_CHARACTERS
+    }
 
     def classes(column: str) -> str:
         names = ["num"] * (column in numeric) + ["prose"] * (column in prose) + ["cite"] * (column in SOURCE_COLUMNS)
@@ -127,8 +141,10 @@ def show_table(frame: pd.DataFrame, caption: str, columns: dict[str, str] | None
         "<tr>" + "".join(f"<td{classes(c)}>{cell(v, c)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
         for row in frame.itertuples(index=False, name=None)
     )
-    table = (f'<table class="casebook-table"><caption>{html.escape(caption)}</caption>'
-             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    table = (
+        f'<table class="casebook-table"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
     # A focusable, labelled region lets keyboard users scroll a table wider than the text column.
     label = html.escape(caption, quote=True)
     return HTML(f'<div class="casebook-table-scroll" role="region" tabindex="0" aria-label="{label}">{table}</div>')

@@ -18,7 +18,32 @@ from book.build.browser import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
+# Where Chromium (or Chrome) usually is, when CASEBOOK_CHROMIUM does not name it.
+CHROMIUM_PLACES = (
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/snap/bin/chromium",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+)
+INSTALL_CHROMIUM = {
+    "darwin": "brew install --cask chromium",
+    "linux": "sudo apt-get install -y chromium (on Ubuntu: sudo snap install chromium)",
+}
+
+
+IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", "*.egg-info")
+CACHE = Path("_build") / ".jupyter_cache"
+
+
+def copy_book(target: Path, seed_from: Path | None = None) -> Path:
+    """A copy of the book's sources at `target`. With `seed_from` (a built book), its execution
+    cache too: the copy re-executes only the notebooks whose code or data differ, which also
+    proves that the cache's keys hold in another folder."""
+    shutil.copytree(ROOT, target, ignore=IGNORE)
+    if seed_from is not None:
+        shutil.copytree(seed_from / CACHE, target / CACHE)
+    return target
 
 
 def jupyter_book() -> str:
@@ -30,17 +55,53 @@ def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "CASEBOOK_ROOT": str(root)}
     return subprocess.run(
         [jupyter_book(), "build", str(root), "-W", "-n", "--keep-going", *extra],
-        capture_output=True, text=True, env=env, cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
     )
+
+
+@pytest.fixture
+def book_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of what `make validate` reads (data, chapters, bibliography, table of contents);
+    the validator and the loader read it instead of the book."""
+    for name in ("data", "chapters"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    for name in ("references.bib", "_toc.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    monkeypatch.setenv("CASEBOOK_ROOT", str(tmp_path))
+    return tmp_path
 
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """The book built in place (the same build `make book` makes); fails with the build log."""
-    result = build_book(ROOT)
-    if result.returncode != 0:
-        pytest.fail(f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    """The book built in place (the same build `make book` makes), once per test run; fails with
+    the build log.
+
+    Tests that read the site are in the xdist group "site", tests that build copies seeded from
+    its cache in the group "copies": one worker each. Whichever asks first builds; the other
+    waits on a lock and finds the build done for this run."""
+    import fcntl
+
+    (ROOT / "_build").mkdir(exist_ok=True)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid-{os.getpid()}"
+    marker = ROOT / "_build" / ".built-for-test-run"
+    with open(ROOT / "_build" / ".test-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (marker.exists() and marker.read_text(encoding="utf-8") == run):
+            marker.unlink(missing_ok=True)
+            result = build_book(ROOT)
+            if result.returncode != 0:
+                pytest.fail(f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+            marker.write_text(run, encoding="utf-8")
     return SITE
+
+
+@pytest.fixture(scope="session")
+def seeded_copy(built_site, tmp_path_factory):
+    """A function that makes a copy of the book, its execution cache seeded from the built book."""
+    return lambda name: copy_book(tmp_path_factory.mktemp(name) / "book", seed_from=ROOT)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -67,16 +128,47 @@ def site_url(built_site: Path):
         yield url
 
 
+def find_chromium() -> str | None:
+    """CASEBOOK_CHROMIUM when set, else the first Chromium or Chrome found; None when there is none."""
+    named = os.environ.get("CASEBOOK_CHROMIUM")
+    places = [named] if named else [*CHROMIUM_PLACES, shutil.which("chromium"), shutil.which("chromium-browser")]
+    return next((place for place in places if place and Path(place).is_file()), None)
+
+
+def chromium_or_skip() -> str:
+    """Chromium's path. Without one the browser tests are skipped with how to install it, except
+    when CI is set (.ci/run and GitHub Actions): there a missing browser is an error."""
+    path = find_chromium()
+    if path:
+        return path
+    where = os.environ.get("CASEBOOK_CHROMIUM") or ", ".join(CHROMIUM_PLACES[:2])
+    how = INSTALL_CHROMIUM.get(sys.platform, "install Chromium")
+    message = f"Chromium not found ({where}): the browser tests need it. Install it ({how}) or set CASEBOOK_CHROMIUM."
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} CI is set, so a missing browser is an error.", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
-def browser():
-    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: the browser tests need Debian's chromium. "
-            "Install it with `sudo apt-get install -y chromium` (or set CASEBOOK_CHROMIUM)."
-        )
+def chromium() -> str:
+    return chromium_or_skip()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+# Kernels and a wheel take seconds each: `make test` runs them, `make check` leaves them out.
+SLOW_MODULES = {"test_warmkernel.py", "test_packaging.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from book import data, schema
+from book import csvfile, data, schema
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def book_copy(tmp_path, monkeypatch) -> Path:
-    """A copy of the book's data and bibliography that the validator and loader read instead."""
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
-    monkeypatch.setenv("CASEBOOK_ROOT", str(tmp_path))
-    return tmp_path
 
 
 def messages(problems) -> list[str]:
@@ -57,13 +47,18 @@ def test_missing_column(book_copy):
 def test_unknown_source_key(book_copy):
     rewrite(book_copy / "data/theory/milestones.csv", ",arnstein1969ladder", ",arnstein1970nosuch")
     found = messages(schema.validate_all())
-    assert "data/theory/milestones.csv, row 2, column 'source': unknown source key 'arnstein1970nosuch' (not in references.bib)" in found
+    assert (
+        "data/theory/milestones.csv, row 2, column 'source': unknown source key 'arnstein1970nosuch' "
+        "(not in references.bib)."
+    ) in found
 
 
 def test_non_numeric_value(book_copy):
     rewrite(book_copy / "data/theory/milestones.csv", "1996,", "about 1996,")
     found = messages(schema.validate_all())
-    assert any(m.startswith("data/theory/milestones.csv, row 6, column 'year'") and "type-error" in m for m in found), found
+    assert any(m.startswith("data/theory/milestones.csv, row 6, column 'year'") and "type-error" in m for m in found), (
+        found
+    )
 
 
 def test_ragged_row(book_copy):
@@ -82,8 +77,10 @@ def test_malformed_yaml(book_copy):
 
 def test_duplicate_bib_key(book_copy):
     bib = book_copy / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8") + "\n@misc{arnstein1969ladder,\n  title = {Again},\n  year = {1969},\n}\n",
-                   encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@misc{arnstein1969ladder,\n  title = {Again},\n  year = {1969},\n}\n",
+        encoding="utf-8",
+    )
     found = messages(schema.validate_all())
     assert any(m.startswith("references.bib, row") and "duplicate key 'arnstein1969ladder'" in m for m in found), found
 
@@ -120,3 +117,138 @@ def test_one_stage_order_everywhere():
     theory_enum = next(f for f in schema.table_schema("production_stages")["fields"] if f["name"] == "stage")
     assert theory_enum["constraints"]["enum"] == order
     assert list(data.theory_table("production_stages").sort_values("order").stage) == order
+
+
+# ---------------------------------------------------------------- plain errors that say how to fix
+
+
+def validate_cli() -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "book", "validate"], capture_output=True, text=True)
+
+
+def test_csv_not_utf8_names_file_line_and_fix(book_copy):
+    """Excel's plain 'CSV' on Windows saves cp1252: refused with the file, the line and the fix."""
+    csv = book_copy / "data/theory/milestones.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",", ",Café – ", 1)
+    csv.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+    result = validate_cli()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "data/theory/milestones.csv, row 4: the file is not UTF-8 text (byte 0xe9 cannot be read): "
+        "open it in your spreadsheet and save it as 'CSV UTF-8 (Comma delimited)'"
+    ) in result.stderr
+    with pytest.raises(csvfile.CsvError, match=r"milestones.csv, line 4: .*save it as 'CSV UTF-8"):
+        data.theory_table("milestones")
+
+
+def test_two_keys_joined_by_a_comma_are_refused(book_copy):
+    """'key1, key2' used to read the second key as a page locator, so a wrong key passed."""
+    rewrite(book_copy / "data/theory/milestones.csv", ",arnstein1969ladder", ',"arnstein1969ladder, nosuchkey2020"')
+    found = messages(schema.validate_all())
+    assert (
+        "data/theory/milestones.csv, row 2, column 'source': 'arnstein1969ladder, nosuchkey2020': after a comma "
+        "comes a page locator, not 'nosuchkey2020': separate keys with ';' "
+        "('arnstein1969ladder; nosuchkey2020')"
+    ) in found
+
+
+@pytest.mark.parametrize("locator", ["p. 1079", "pp. 3–5", "ch. 2", "fig. 3", "table 2", "12"])
+def test_page_locators_are_accepted(book_copy, locator):
+    rewrite(book_copy / "data/theory/milestones.csv", ",arnstein1969ladder", f',"arnstein1969ladder, {locator}"')
+    assert messages(schema.validate_all()) == []
+
+
+def test_unknown_key_gets_did_you_mean(book_copy):
+    rewrite(book_copy / "data/theory/milestones.csv", ",arnstein1969ladder", ",arnstein1969lader")
+    found = messages(schema.validate_all())
+    assert (
+        "data/theory/milestones.csv, row 2, column 'source': unknown source key 'arnstein1969lader' "
+        "(not in references.bib). Did you mean 'arnstein1969ladder'?"
+    ) in found
+
+
+def test_misspelt_column_gets_did_you_mean(book_copy):
+    rewrite(book_copy / "data/cases/kic-garden/actors.csv", "actor_id,name_en", "actor_id,name_eng")
+    found = messages(schema.validate_all())
+    assert any(
+        m.startswith("data/cases/kic-garden/actors.csv, row 1, column 'name_en'") and "Did you mean 'name_en'?" in m
+        for m in found
+    ), found
+
+
+def test_value_not_allowed_gets_did_you_mean_and_the_list(book_copy):
+    rewrite(book_copy / "data/cases/kic-garden/actors.csv", ",residents,", ",resident,")
+    found = messages(schema.validate_all())
+    assert any(
+        "data/cases/kic-garden/actors.csv, row" in m
+        and "column 'type': 'resident' is not an allowed value. Did you mean 'residents'? Allowed: 'policy maker'," in m
+        for m in found
+    ), found
+
+
+@pytest.mark.parametrize(
+    ("cell", "hint"),
+    [
+        ("about 1,000", "write 1000 and put 'about' in the note column"),
+        ("1,000", "write 1000: digits only, no thousands separators, a point for decimals"),
+        ("2,5", "write 2.5: digits only"),
+        ("many", "write the number in digits, or leave the cell empty if no source gives it"),
+    ],
+)
+def test_words_in_a_number_column_say_where_they_go(book_copy, cell, hint):
+    rewrite(book_copy / "data/cases/kic-garden/metrics.csv", ",2200,", f',"{cell}",')
+    found = messages(schema.validate_all())
+    assert any(
+        "data/cases/kic-garden/metrics.csv, row" in m and f"column 'value': '{cell}' is not a number: {hint}" in m
+        for m in found
+    ), found
+
+
+def test_unknown_case_or_table_raises_with_did_you_mean():
+    with pytest.raises(LookupError, match="there is no case 'kic-gardn'.*Did you mean 'kic-garden'"):
+        data.case_table("kic-gardn", "actors")
+    with pytest.raises(LookupError, match="there is no case 'no-such-case'"):
+        data.case_table("no-such-case", "actors")
+    with pytest.raises(LookupError, match="there is no table 'actor'.*Did you mean 'actors'"):
+        data.case_table("kic-garden", "actor")
+    with pytest.raises(LookupError, match="Did you mean 'population'"):
+        data.case("fengquan-gujing").value("populaton")
+    assert data.case_table("kic-garden", "funding").empty  # a known table the case does not have
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "semicolons", "all three"])
+def test_bom_crlf_and_semicolons_are_read_as_commas_and_published_normalised(book_copy, variant):
+    """The one rule (book.csvfile): accepted, validated and loaded as the normalised text."""
+    csv = book_copy / "data/cases/kic-garden/events.csv"
+    original = csv.read_text(encoding="utf-8")
+    text = original
+    if variant in ("semicolons", "all three"):
+        import csv as csvlib
+        import io
+
+        rows = list(csvlib.reader(io.StringIO(original)))
+        out = io.StringIO()
+        csvlib.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+        text = out.getvalue()
+    if variant in ("crlf", "all three"):
+        text = text.replace("\n", "\r\n")
+    raw = text.encode("utf-8")
+    if variant in ("bom", "all three"):
+        raw = b"\xef\xbb\xbf" + raw
+    csv.write_bytes(raw)
+    assert not csvfile.is_normalised(csv)
+    assert messages(schema.validate_all()) == []
+    if variant in ("bom", "crlf"):
+        assert csvfile.read_text(csv) == original
+    assert _events_of(csvfile.read_text(csv)).equals(_events_of(original))
+    assert data.case_table("kic-garden", "events").equals(_events_of(original))
+
+
+def _events_of(text: str):
+    import io
+
+    import pandas as pd
+
+    return data._typed(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False), "events")

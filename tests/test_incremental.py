@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_book, serve
+from conftest import build_book, serve
 
 PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
 
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("incremental")]
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("copies")]
 EXECUTED = re.compile(r"\[casebook\] executing \d+ notebook\(s\) in parallel: (.*)")
-IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", "*.egg-info")
 
 
 def executed(result) -> set[str]:
@@ -25,27 +22,37 @@ def executed(result) -> set[str]:
     return set(found.group(1).split(", ")) if found else set()
 
 
-def test_rebuilds_follow_data_and_prose(tmp_path, browser):
-    copy = tmp_path / "book"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
+def readers_of(copy, *paths: str) -> set[str]:
+    manifest = json.loads((copy / "_build/.jupyter_cache/casebook-executions.json").read_text())
+    return {doc for doc, entry in manifest.items() if any(dep["path"] in paths for dep in entry["reads"])}
+
+
+def test_rebuilds_follow_data_and_prose(seeded_copy, browser):
+    copy = seeded_copy("incremental")
     page = copy / "_build/html/chapters/theory/concept.html"
 
-    assert "chapters/theory/concept" in executed(build_book(copy))
+    # The copy's cache comes from the book built in place: same sources, nothing to execute.
+    assert executed(build_book(copy)) == set(), "a copy of the built book executed notebooks"
     assert executed(build_book(copy)) == set(), "a no-op rebuild executed notebooks"
 
     chapter = copy / "chapters/theory/concept.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
-        "Three things stand out.", "Three things stand out here."), encoding="utf-8")
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8").replace("Three things stand out.", "Three things stand out here."),
+        encoding="utf-8",
+    )
     assert executed(build_book(copy)) == set(), "a prose edit executed notebooks"
     assert "Three things stand out here." in page.read_text(encoding="utf-8")
 
     # Edit two datasets: the milestones (drawn in a chart) and the definitions (shown in a table).
     # The edits also smuggle markup into text fields: it must show as text and run nothing.
-    manifest = json.loads((copy / "_build/.jupyter_cache/casebook-executions.json").read_text())
-    edited = {"data/theory/milestones.csv": ("Sherry Arnstein", f"Sherry R. Arnstein {PAYLOAD}"),
-              "data/theory/definitions.csv": ("Anyone outside the producing organisation",
-                                              f"Anyone outside the organisation {PAYLOAD}")}
-    readers = {doc for doc, entry in manifest.items() if any(dep["path"] in edited for dep in entry["reads"])}
+    edited = {
+        "data/theory/milestones.csv": ("Sherry Arnstein", f"Sherry R. Arnstein {PAYLOAD}"),
+        "data/theory/definitions.csv": (
+            "Anyone outside the producing organisation",
+            f"Anyone outside the organisation {PAYLOAD}",
+        ),
+    }
+    readers = readers_of(copy, *edited)
     assert {"chapters/theory/concept", "chapters/back/data-catalogue"} <= readers
     assert "chapters/cases/barking-dagenham" not in readers
     for path, (old, new) in edited.items():
@@ -68,17 +75,29 @@ def test_rebuilds_follow_data_and_prose(tmp_path, browser):
         tab.close()
 
 
-def test_execution_error_fails_the_build(tmp_path):
-    copy = tmp_path / "book"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
+def test_execution_error_fails_the_build(seeded_copy):
+    copy = seeded_copy("failing")
     chapter = copy / "chapters/theory/core-points.md"
     text = chapter.read_text(encoding="utf-8")
-    chapter.write_text(text.replace('bottlenecks = data.theory_table("bottlenecks")',
-                                    'bottlenecks = data.theory_table("bottlenecks")\nraise ValueError("deliberate failure")', 1),
-                       encoding="utf-8")
+    chapter.write_text(
+        text.replace(
+            'bottlenecks = data.theory_table("bottlenecks")',
+            'bottlenecks = data.theory_table("bottlenecks")\nraise ValueError("deliberate failure")',
+            1,
+        ),
+        encoding="utf-8",
+    )
     result = build_book(copy)
-    output = result.stdout + result.stderr
+    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
     assert result.returncode != 0
-    assert "chapters/theory/core-points: notebook execution failed" in output
-    assert "deliberate failure" in output
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    fence = next(i for i, text in enumerate(lines) if text.startswith("```{code-cell}"))
+    line = next(i for i in range(fence + 1, len(lines)) if not lines[i].startswith(":")) + 1  # the cell's first line
+    first = output.split("Extension error:", 1)[1].strip().splitlines()[0]
+    assert first == (
+        f"chapters/theory/core-points.md, line {line}: the code cell starting here raised "
+        "ValueError: deliberate failure"
+    ), first
+    assert "nbclient/client.py" not in output, "the executor's own frames hide the cell's error"
+    assert "Exception in thread" not in output
     assert not (copy / "_build/html/chapters/theory/core-points.html").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
 
 
 def test_welcome_leads_to_the_first_chapter(built_site):
@@ -32,6 +32,8 @@ def test_changelog_page_shows_every_version(built_site):
     from book import paths
 
     versions = re.findall(r"^## (.+)$", (paths.root() / "CHANGELOG.md").read_text(encoding="utf-8"), flags=re.M)
-    page = BeautifulSoup((built_site / "chapters" / "back" / "changelog.html").read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup(
+        (built_site / "chapters" / "back" / "changelog.html").read_text(encoding="utf-8"), "html.parser"
+    )
     headings = [h.get_text().rstrip("#").strip() for h in page.select("article h2")]
     assert versions and headings == versions

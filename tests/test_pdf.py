@@ -1,5 +1,6 @@
 """`make pdf` produces the whole book as one PDF, with every chart drawn before printing."""
 
+import os
 import re
 import subprocess
 import sys
@@ -12,9 +13,10 @@ from conftest import ROOT
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
 
 
-def test_pdf_builds_with_charts_drawn(built_site):
+def test_pdf_builds_with_charts_drawn(built_site, chromium):
     # book.pdf waits until every chart on the single page has drawn its SVG, or fails.
-    result = subprocess.run([sys.executable, "-m", "book", "pdf"], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "book", "pdf"], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "CASEBOOK_CHROMIUM": chromium})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     pdf = ROOT / "_build" / "pdf" / "co-production-casebook.pdf"
     data = pdf.read_bytes()

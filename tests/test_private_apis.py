@@ -23,7 +23,7 @@ def test_sphinx_scripts_expose_filename_priority_attributes():
 
 
 def test_asyncio_running_loop_can_be_cleared_after_fork():
-    # Python 3.12 clears the running loop in a forked child by itself; 3.11 (the pinned
-    # interpreter) needs book.build.warmkernel to do it.
-    assert sys.version_info[:2] == (3, 11)
+    # Python 3.12 clears the running loop in a forked child by itself; 3.11 needs
+    # book.build.warmkernel to do it. The book runs on 3.11 to 3.13 (pyproject.toml).
+    assert (3, 11) <= sys.version_info[:2] <= (3, 13)
     assert callable(asyncio.events._set_running_loop)

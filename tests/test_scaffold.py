@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,16 +10,6 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def book_copy(tmp_path, monkeypatch) -> Path:
-    for name in ("data", "chapters"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("references.bib", "_toc.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    monkeypatch.setenv("CASEBOOK_ROOT", str(tmp_path))
-    return tmp_path
 
 
 def book(*args: str) -> subprocess.CompletedProcess:
@@ -36,12 +25,20 @@ def test_scaffold_creates_data_chapter_and_toc_entry(book_copy):
     result = book("new-case", "test-estate")
     assert result.returncode == 0, result.stderr
     folder = book_copy / "data/cases/test-estate"
-    for table in ("case.yaml", "actors.csv", "stages.csv", "metrics.csv", "projects.csv", "events.csv",
-                  "bottleneck_evidence.csv", "depth.csv"):
+    for table in (
+        "case.yaml",
+        "actors.csv",
+        "stages.csv",
+        "metrics.csv",
+        "projects.csv",
+        "events.csv",
+        "bottleneck_evidence.csv",
+        "depth.csv",
+    ):
         assert (folder / table).exists(), table
     assert "id: test-estate" in (folder / "case.yaml").read_text(encoding="utf-8")
     chapter = (book_copy / "chapters/cases/test-estate.md").read_text(encoding="utf-8")
-    assert 'CASE = "test-estate"' in chapter and "__CASE_ID__" not in chapter
+    assert 'data.case("test-estate")' in chapter and "__CASE_ID__" not in chapter
     files = toc_files(book_copy)
     assert "chapters/cases/test-estate" in files
     cases = [f for f in files if f.startswith("chapters/cases/")]

@@ -1,6 +1,7 @@
 """`make bench`: build times, page weights and Lighthouse scores, measured on this machine.
 
-Everything runs on temporary copies of the book, so the working tree is left alone. Timed figures
+First the times of `make check` and `make test` (`--checks-only` stops there); then everything
+runs on temporary copies of the book, so the working tree is left alone. Timed figures
 are medians of several runs. Nothing here is a test: it prints figures.
 """
 
@@ -149,8 +150,9 @@ def first_visit(url: str) -> dict:
 
 
 def html_weights(site: Path) -> list[tuple[str, int]]:
-    return sorted((p.relative_to(site).as_posix(), p.stat().st_size)
-                  for p in site.rglob("*.html") if "_static" not in p.parts)
+    return sorted(
+        (p.relative_to(site).as_posix(), p.stat().st_size) for p in site.rglob("*.html") if "_static" not in p.parts
+    )
 
 
 # ---------------------------------------------------------------- Lighthouse
@@ -162,8 +164,11 @@ def lighthouse(url: str, work: Path) -> float | None:
     binary = tool / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         tool.mkdir(parents=True, exist_ok=True)
-        install = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tool), LIGHTHOUSE],
-                                 capture_output=True, text=True)
+        install = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tool), LIGHTHOUSE],
+            capture_output=True,
+            text=True,
+        )
         if install.returncode != 0:
             print(f"  (Lighthouse could not be installed: {install.stderr.strip()[-300:]})")
             return None
@@ -172,9 +177,20 @@ def lighthouse(url: str, work: Path) -> float | None:
     report = work / "lighthouse.json"
     flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
     result = subprocess.run(
-        [str(binary), url, "--preset=desktop", "--throttling-method=devtools", "--only-categories=performance",
-         "--output=json", f"--output-path={report}", f"--chrome-flags={flags}", "--quiet"],
-        capture_output=True, text=True, env={**os.environ, "CHROME_PATH": chromium()},
+        [
+            str(binary),
+            url,
+            "--preset=desktop",
+            "--throttling-method=devtools",
+            "--only-categories=performance",
+            "--output=json",
+            f"--output-path={report}",
+            f"--chrome-flags={flags}",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHROME_PATH": chromium()},
     )
     if result.returncode != 0 or not report.exists():
         print(f"  (Lighthouse failed on {url}: {result.stderr.strip()[-300:]})")
@@ -185,19 +201,8 @@ def lighthouse(url: str, work: Path) -> float | None:
 # ---------------------------------------------------------------- the run
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m book bench", description=__doc__)
-    parser.add_argument("--runs", type=int, default=3, help="runs per timed figure (median reported)")
-    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
-    parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
-    args = parser.parse_args(argv)
-    root = paths.root()
-    rows: list[tuple[str, str]] = []
-
-    def report(label: str, value: str) -> None:
-        rows.append((label, value))
-        print(f"  {label}: {value}", flush=True)
-
+def builds(args, root: Path, report) -> None:
+    """Build times, page weights and Lighthouse scores, on temporary copies of the book."""
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as scratch:
         work = Path(scratch)
         ours, stock = work / "ours", work / "stock"
@@ -241,30 +246,57 @@ def main(argv: list[str] | None = None) -> int:
         site = ours / "_build" / "html"
         weights = html_weights(site)
         chapter_html = dict(weights)[CHART_PAGE]
-        report("HTML per page (min / median / max)",
-               f"{min(w for _, w in weights) / 1024:.0f} / {median([w for _, w in weights]) / 1024:.0f} / "
-               f"{max(w for _, w in weights) / 1024:.0f} KiB over {len(weights)} pages")
+        report(
+            "HTML per page (min / median / max)",
+            f"{min(w for _, w in weights) / 1024:.0f} / {median([w for _, w in weights]) / 1024:.0f} / "
+            f"{max(w for _, w in weights) / 1024:.0f} KiB over {len(weights)} pages",
+        )
         static = sum(p.stat().st_size for p in (site / "_static").rglob("*") if p.is_file())
         report("shared assets in _static (all pages, uncompressed)", f"{static / 1024 / 1024:.1f} MiB")
         with serve(site) as url:
             for page in (TEXT_PAGE, CHART_PAGE):
                 visit = first_visit(f"{url}/{page}")
-                report(f"first visit to {page} (gzip)", f"{visit['bytes'] / 1024:.0f} KiB in {visit['requests']} requests"
-                       + (f" (HTML {chapter_html / 1024:.0f} KiB uncompressed)" if page == CHART_PAGE else ""))
+                report(
+                    f"first visit to {page} (gzip)",
+                    f"{visit['bytes'] / 1024:.0f} KiB in {visit['requests']} requests"
+                    + (f" (HTML {chapter_html / 1024:.0f} KiB uncompressed)" if page == CHART_PAGE else ""),
+                )
             if not args.skip_lighthouse:
                 # A text page, a chart page, and the heaviest page (the most chart data and maths).
                 heaviest = max(weights, key=lambda item: item[1])[0]
                 for page in dict.fromkeys((TEXT_PAGE, CHART_PAGE, heaviest)):
                     scores = [lighthouse(f"{url}/{page}", root / "_build" / "bench") for _ in range(min(args.runs, 3))]
                     scores = [score for score in scores if score is not None]
-                    report(f"Lighthouse performance, {page} (target >= 0.9)",
-                           f"{median(scores):.2f} (median of {len(scores)}; {min(scores):.2f}-{max(scores):.2f})"
-                           if scores else "unavailable")
+                    report(
+                        f"Lighthouse performance, {page} (target >= 0.9)",
+                        f"{median(scores):.2f} (median of {len(scores)}; {min(scores):.2f}-{max(scores):.2f})"
+                        if scores
+                        else "unavailable",
+                    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m book bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs per timed figure (median reported)")
+    parser.add_argument("--skip-tests", action="store_true", help="do not time make check and make test")
+    parser.add_argument("--checks-only", action="store_true", help="time make check and make test only")
+    parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
+    args = parser.parse_args(argv)
+    root = paths.root()
+    rows: list[tuple[str, str]] = []
+
+    def report(label: str, value: str) -> None:
+        rows.append((label, value))
+        print(f"  {label}: {value}", flush=True)
 
     if not args.skip_tests:
-        print("Test suite (one run)...", flush=True)
-        seconds, _ = timed([sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", "-q"], root)
-        report("full test suite (make test)", f"{seconds:.0f} s")
+        print("make check and make test (one run each)...", flush=True)
+        for target, budget in (("check", 20), ("test", 90)):
+            seconds, _ = timed(["make", "--no-print-directory", target], root)
+            report(f"make {target} (target <= {budget} s on 2 cores)", f"{seconds:.0f} s")
+
+    if not args.checks_only:
+        builds(args, root, report)
 
     width = max(len(label) for label, _ in rows)
     print("\n| measure | value |\n| --- | --- |")

@@ -1,4 +1,7 @@
-"""Command line: python -m book validate | new-case <id> | datapackage | pdf | bench"""
+"""Command line: python -m book validate | new-case <id> | datapackage | schema-docs | pdf | bench
+
+Contributors use the make targets of the same names (`make validate`, `make new-case ID=...`).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,19 @@ import sys
 
 
 def validate(_args) -> int:
-    from book import schema
+    from book.build import review
 
-    problems = schema.validate_all()
+    problems = review.validate_book()
     if problems:
-        print(f"{len(problems)} problem(s) in the book's data:", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the book's data, bibliography or chapters:", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
-        todo = schema.placeholders_by_case(problems)
+        todo = review.placeholders_by_case(problems)
         for case_id, count in todo.items():
             print(f"case '{case_id}': {count} placeholder(s) still to fill in (marked TODO)", file=sys.stderr)
+        print("Fix them and run `make validate` again.", file=sys.stderr)
         return 1
-    print("data and references.bib are valid")
+    print("data, references.bib, chapters and _toc.yml are valid")
     return 0
 
 
@@ -32,8 +36,11 @@ def new_case(args) -> int:
         return 2
     for path in created:
         print(f"wrote {path}")
-    print(f"Next: fill in the TODOs in data/cases/{args.case_id}/ and chapters/cases/{args.case_id}.md, "
-          "then run `python -m book validate` until it reports no problem (see CONTRIBUTING.md).")
+    print(
+        f"Next: fill in the TODOs in data/cases/{args.case_id}/ and chapters/cases/{args.case_id}.md, "
+        "then run `make validate` until it reports no problem, and `make book` to see the case "
+        "(see CONTRIBUTING.md)."
+    )
     return 0
 
 
@@ -41,6 +48,13 @@ def write_datapackage(_args) -> int:
     from book.build import datapackage
 
     print(f"wrote {datapackage.write()}")
+    return 0
+
+
+def schema_docs(_args) -> int:
+    from book.build import schemadocs
+
+    print(f"wrote {schemadocs.write()}")
     return 0
 
 
@@ -58,11 +72,16 @@ def main(argv: list[str] | None = None) -> int:
     scaffold = commands.add_parser("new-case", help="scaffold a new case's data folder and chapter")
     scaffold.add_argument("case_id", help="lower-case words joined by hyphens, e.g. kic-garden")
     scaffold.set_defaults(run=new_case)
-    commands.add_parser("datapackage", help="write datapackage.json, the data as a Frictionless Data Package"
-                        ).set_defaults(run=write_datapackage)
+    commands.add_parser(
+        "datapackage", help="write datapackage.json, the data as a Frictionless Data Package"
+    ).set_defaults(run=write_datapackage)
+    commands.add_parser("schema-docs", help="write data/schemas/README.md, the schema reference").set_defaults(
+        run=schema_docs
+    )
     commands.add_parser("pdf", help="build the whole book as one PDF").set_defaults(run=pdf)
-    commands.add_parser("bench", help="measure build times, page weights and Lighthouse scores",
-                        add_help=False).set_defaults(run=None)
+    commands.add_parser(
+        "bench", help="measure build times, page weights and Lighthouse scores", add_help=False
+    ).set_defaults(run=None)
     if argv is None:
         argv = sys.argv[1:]
     if argv[:1] == ["bench"]:
@@ -71,4 +90,3 @@ def main(argv: list[str] | None = None) -> int:
         return bench.main(argv[1:])
     args = parser.parse_args(argv)
     return args.run(args)
-

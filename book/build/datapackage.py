@@ -17,8 +17,11 @@ import yaml
 from book import bib, catalogue, data, paths
 
 FILE_NAME = "datapackage.json"
-LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
-           "path": "https://creativecommons.org/licenses/by/4.0/"}
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 
 def _group(csv: Path) -> str:
@@ -77,15 +80,18 @@ def descriptor() -> dict:
         }
         if group != "theory":
             profile = data.case_profile(group)
-            resource["case"] = {"id": group, "name": profile["name"].get("en", group),
-                                "name_zh": profile["name"].get("zh", "")}
+            resource["case"] = {
+                "id": group,
+                "name": profile["name"].get("en", group),
+                "name_zh": profile["name"].get("zh", ""),
+            }
         resources.append(resource)
     return {
         "profile": "tabular-data-package",
         "name": "coproduction-casebook",
         "title": metadata.get("title", "The Co-production Casebook") + ": data",
         "description": "Every dataset of the casebook: theory tables and, for each case, its actors, "
-                       "stages of production, metrics, events and evidence, each row citing its source.",
+        "stages of production, metrics, events and evidence, each row citing its source.",
         "licenses": [LICENCE],
         "sources": [_source(k, library) for k in sorted(cited)],
         "resources": resources,

@@ -102,13 +102,19 @@ def dependency_digest(entry: dict, root: Path) -> str | None:
     return file_digest(path) if path.is_file() else None
 
 
+LOCK_FILE = "requirements.lock"
+
+
 def package_digest() -> str:
-    """The `book` code notebooks can use (everything outside book/build/): a change to a chart
-    style or loader re-executes every notebook; a change to the build re-executes none."""
+    """The `book` code notebooks can use (everything outside book/build/) and the locked versions
+    of every package: a change to a chart style, a loader or a pinned version (Altair and its Vega
+    bundle, pandas) re-executes every notebook; a change to the build re-executes none."""
     digest = hashlib.sha256()
     for module in chapter_sources():
         digest.update(module.relative_to(paths.PACKAGE_DIR).as_posix().encode())
         digest.update(module.read_bytes())
+    lock = paths.root() / LOCK_FILE
+    digest.update(lock.read_bytes() if lock.is_file() else b"no lock")
     return digest.hexdigest()
 
 

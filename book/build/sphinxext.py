@@ -30,7 +30,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
-from book import schema
+from book import csvfile, schema
 from book.build import bundles, downloads, execution, metadata, pages, teaching, vega
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,26 @@ class _WarningCounter(stdlib_logging.Handler):
             self.count += 1
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+FAILED_CELL = re.compile(r"An error occurred while executing the following cell:\n-+\n(.*?)\n-+\n", re.S)
+
+
+def failure_report(path: Path, root: Path, message: str) -> str:
+    """A failed notebook as its author needs it: the chapter file and the line of the failing
+    cell first, then the error as the cell raised it (not the executor's own frames)."""
+    message = ANSI.sub("", message)
+    found = FAILED_CELL.search(message)
+    if not found:
+        return message
+    cell, raised = found.group(1), message[found.end() :].strip()
+    text = path.read_text(encoding="utf-8")
+    start = text.find(cell)
+    line = text.count("\n", 0, start) + 1 if start >= 0 else 0
+    where = path.relative_to(root).as_posix() + (f", line {line}" if line else "")
+    last = raised.strip().splitlines()[-1] if raised.strip() else "an error"
+    return f"{where}: the code cell starting here raised {last}\n\n{raised}"
+
+
 class _Run:
     """Notebooks executing in worker processes while Sphinx gets on with the rest of the build."""
 
@@ -78,8 +98,8 @@ class _Run:
 
     def collect(self, docname: str) -> None:
         """Wait for one notebook and put its outputs in the cache myst-nb reads."""
-        from jupyter_cache.base import CacheBundleIn
         import nbformat
+        from jupyter_cache.base import CacheBundleIn
 
         future = self.futures.pop(docname, None)
         if future is None:
@@ -88,14 +108,17 @@ class _Run:
             run = future.result()
         except execution.NotebookFailed as error:
             self.close(cancel=True)
-            raise ExtensionError(str(error)) from None
+            raise ExtensionError(
+                failure_report(Path(self.build.app.env.doc2path(docname)), self.build.root, str(error))
+            ) from None
         except Exception as error:  # a worker died outright (killed, out of memory)
             self.close(cancel=True)
             raise ExtensionError(f"{docname}: notebook execution failed: {type(error).__name__}: {error}") from None
         nb = nbformat.reads(run.notebook, as_version=4)
         self.cache.cache_notebook_bundle(
             CacheBundleIn(nb, str(self.build.app.env.doc2path(docname)), data={"execution_seconds": run.seconds}),
-            check_validity=False, overwrite=True,
+            check_validity=False,
+            overwrite=True,
         )
         manifest = self.build.manifest
         manifest.record(docname, self.build.hashes[docname], self.build.package, run, self.build.root)
@@ -127,6 +150,7 @@ class CasebookBuild:
         self.jobs: list[tuple[str, str, str]] = []
         self.run: _Run | None = None
         self.warnings = _WarningCounter(app)
+        self.configured_excludes: set[str] = set()
 
     @property
     def static_dir(self) -> Path:
@@ -136,6 +160,9 @@ class CasebookBuild:
         app = self.app
         app.connect("config-inited", self.set_root)
         app.connect("config-inited", self.set_metadata)
+        # Around sphinx_external_toc's handler (priority 900), which excludes pages not in _toc.yml.
+        app.connect("config-inited", self.remember_excludes, priority=100)
+        app.connect("config-inited", self.refuse_pages_outside_toc, priority=950)
         app.connect("builder-inited", self.plan)
         app.connect("builder-inited", self.validate)
         app.connect("builder-inited", self.single_page_handlers)
@@ -177,6 +204,21 @@ class CasebookBuild:
         config.html_static_path.append(str(self.static_dir))
         stdlib_logging.getLogger("sphinx").addHandler(self.warnings)
 
+    def remember_excludes(self, app: Sphinx, config) -> None:
+        self.configured_excludes = set(config.exclude_patterns)
+
+    def refuse_pages_outside_toc(self, app: Sphinx, config) -> None:
+        # Jupyter Book only notes "Excluded N extra file(s) not in toc": a case whose entry is
+        # forgotten would vanish from the site and the comparison's links while an old copy of its
+        # page stayed in _build. Here it is an error that names the pages.
+        left_out = sorted(set(config.exclude_patterns) - self.configured_excludes)
+        if left_out:
+            listing = "\n".join(
+                f"  {page}: add '- file: {Path(page).with_suffix('').as_posix()}' to _toc.yml, or delete the page"
+                for page in left_out
+            )
+            raise ExtensionError(f"{len(left_out)} page(s) are not in _toc.yml, so they would not be built:\n{listing}")
+
     def single_page_handlers(self, app: Sphinx) -> None:
         # Sphinx uses only the handlers registered for "singlehtml" once any extension registers
         # one, so nodes registered for "html" (myst-nb's hidden-cell toggles) lose theirs; merge
@@ -200,8 +242,8 @@ class CasebookBuild:
         self.manifest = execution.Manifest(Path(env.mystnb_config.execution_cache_path) / execution.MANIFEST_NAME)
         if env.mystnb_config.execution_mode != "cache" or app.builder.format != "html":
             return
-        from jupyter_cache import get_cache
         import nbformat
+        from jupyter_cache import get_cache
 
         env.find_files(app.config, app.builder)
         cache = get_cache(env.mystnb_config.execution_cache_path)
@@ -230,8 +272,10 @@ class CasebookBuild:
     def start(self, app: Sphinx) -> None:
         """Start executing the stale notebooks (the data are valid by now), before Sphinx reads any page."""
         if self.jobs:
-            logger.info(f"[casebook] executing {len(self.jobs)} notebook(s) in parallel: "
-                        + ", ".join(docname for docname, _, _ in self.jobs))
+            logger.info(
+                f"[casebook] executing {len(self.jobs)} notebook(s) in parallel: "
+                + ", ".join(docname for docname, _, _ in self.jobs)
+            )
             self.run = _Run(self, self.jobs)
         vega.write_static(self.static_dir)  # meanwhile: the chart bundle, when missing
 
@@ -274,8 +318,10 @@ class CasebookBuild:
         getattr(env, "casebook_exec_keys", {}).pop(docname, None)
 
     def merge(self, app: Sphinx, env, docnames, other) -> None:
-        env.casebook_exec_keys = {**getattr(env, "casebook_exec_keys", {}),
-                                  **{d: k for d, k in getattr(other, "casebook_exec_keys", {}).items() if d in docnames}}
+        env.casebook_exec_keys = {
+            **getattr(env, "casebook_exec_keys", {}),
+            **{d: k for d, k in getattr(other, "casebook_exec_keys", {}).items() if d in docnames},
+        }
 
     # ------------------------------------------------------------ pages
 
@@ -333,6 +379,10 @@ class CasebookBuild:
             target = Path(app.outdir) / "data"
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+            # Published by the book's one rule (book.csvfile): UTF-8 without a mark, commas, LF.
+            for csv in target.rglob("*.csv"):
+                if not csvfile.is_normalised(csv):
+                    csv.write_text(csvfile.read_text(csv), encoding="utf-8", newline="\n")
             # The Data Package sits beside data/ at the site's root, as in the repository.
             package = Path(app.srcdir) / "datapackage.json"
             if package.exists():

@@ -33,8 +33,12 @@ def chapter_frame(text: str) -> dict:
 def toc_chapters(root: Path) -> list[tuple[str, str]]:
     """(part caption, file) for the chapters of the teaching parts, in reading order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    return [(part["caption"], entry["file"]) for part in toc.get("parts", [])
-            if part.get("caption") in TEACHING_PARTS for entry in part.get("chapters", [])]
+    return [
+        (part["caption"], entry["file"])
+        for part in toc.get("parts", [])
+        if part.get("caption") in TEACHING_PARTS
+        for entry in part.get("chapters", [])
+    ]
 
 
 class Syllabus(SphinxDirective):
@@ -52,8 +56,9 @@ class Syllabus(SphinxDirective):
             if caption not in parts:
                 parts[caption] = nodes.bullet_list()
                 output += [nodes.rubric(text=caption), parts[caption]]
-            link = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + file,
-                                         refexplicit=True, refwarn=True)
+            link = addnodes.pending_xref(
+                "", refdomain="std", reftype="doc", reftarget="/" + file, refexplicit=True, refwarn=True
+            )
             link += nodes.inline(text=frame["title"])
             head = nodes.paragraph()
             head += link

@@ -1,0 +1,45 @@
+"""What every case chapter shows the same way: the actors table and the timeline of events.
+
+case = data.case("kic-garden")
+casepage.actor_table(case, caption="Actors in KIC Garden and their roles (...).")
+casepage.timeline(case.events, title="KIC Garden in time", description="Dot chart of ...")
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from book import charts, tables
+
+ACTOR_COLUMNS = {"name_en": "Actor", "name_zh": "中文", "type": "Type", "role": "Role", "source": "Source"}
+TRACKS = ["case", "city policy", "research"]
+
+
+def actor_table(case, caption: str):
+    """The case's actors.csv as a table: actor, Chinese name, type, role and source."""
+    return tables.show_table(case.actors, caption=caption, columns=ACTOR_COLUMNS)
+
+
+def timeline(events: pd.DataFrame, title: str, description: str):
+    """Dated events on a time scale, by month where the source gives one (else at the start of the
+    year), one row per track (the case, city policy, research); hover for the event and its source."""
+    tooltip = [
+        alt.Tooltip("year:Q", title="Year", format="d"),
+        *([alt.Tooltip("month:Q", title="Month")] if events.month.notna().any() else []),
+        alt.Tooltip("event:N", title="Event"),
+        alt.Tooltip("cited:N", title="Source"),
+    ]
+    dots = (
+        alt.Chart(events.assign(cited=events.source.map(charts.cited)))
+        .transform_calculate(date="datetime(datum.year, datum.month ? datum.month - 1 : 0, 1)")
+        .mark_point(filled=True, size=150, opacity=0.8)
+        .encode(
+            x=alt.X("date:T", title="Year", scale=alt.Scale(padding=12), axis=alt.Axis(format="%Y")),
+            y=alt.Y("track:N", title=None, sort=TRACKS),
+            color=alt.Color("track:N", title="Track", sort=TRACKS, legend=None),
+            shape=alt.Shape("track:N", sort=TRACKS, legend=None),
+            tooltip=tooltip,
+        )
+    )
+    return charts.described(dots.properties(width="container", height=150), title=title, description=description)
