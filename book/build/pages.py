@@ -1,17 +1,29 @@
-"""What every chapter page offers beyond its text: downloads and a citation.
+"""What every page offers beyond its text, and fixes to the theme's pages.
 
 Each executed chapter links its executed notebook (.ipynb, also offered by the theme's download
 menu) and the datasets it read, as recorded when it ran; and says how to cite it. A few fixes to
-the theme's HTML keep every page free of serious accessibility violations.
+the theme's HTML keep every page free of serious accessibility violations; a small script makes
+the theme's sidebar buttons work (casebook-sidebar-toggles.js); every run of Chinese text is
+marked lang="zh-Hans", so screen readers, fonts and line breaking treat it as Chinese.
 """
 
 from __future__ import annotations
 
 import html
+import shutil
 from pathlib import Path
 
 import nbformat
 
+STATIC = Path(__file__).resolve().parent.parent / "static"
+SCRIPTS = ("casebook-sidebar-toggles.js",)  # every page, deferred
+
+
+def write_static(folder: Path) -> None:
+    """Copy the pages' own scripts into `folder` (a static path of the build)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in SCRIPTS:
+        shutil.copyfile(STATIC / name, folder / name)
 
 
 def write_executed_notebook(app, docname: str) -> str | None:
@@ -74,4 +86,3 @@ def fix_theme_html(body: str) -> str:
     """Accessibility fixes to HTML the theme and extensions generate."""
     # The bibliography's container claims role=list but its children are bibliography entries.
     return body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
-

@@ -228,6 +228,7 @@ class CasebookBuild:
                         + ", ".join(docname for docname, _, _ in self.jobs))
             self.run = _Run(self, self.jobs)
         vega.write_static(self.static_dir)  # meanwhile: the chart bundle, when missing
+        pages.write_static(self.static_dir)
 
     def outdated(self, app: Sphinx, env, added, changed, removed) -> list[str]:
         """Pages to re-read: those whose notebook is running, or ran since the page was last read."""
@@ -328,6 +329,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("casebook_code", "", "html")
     app.add_directive("casebook-syllabus", teaching.Syllabus)
     app.add_css_file(vega.PAGE_STYLE)
+    for script in pages.SCRIPTS:
+        app.add_js_file(script, loading_method="defer")
     CasebookBuild(app).connect()
     # Parallel reading is safe: notebooks are collected before Sphinx forks its readers.
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
