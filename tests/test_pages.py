@@ -6,7 +6,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from bs4 import BeautifulSoup
 
+
+# Tests that open the built site share one build (the "site" group of pytest-xdist).
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
 PHONE, TABLET, DESKTOP = 390, 900, 1280
@@ -123,3 +126,68 @@ def test_upstream_sidebar_toggle_bug_is_still_there(site_url, browser):
     page.wait_for_timeout(300)
     assert not dialog_open(page, "primary"), "the theme's ☰ works without the fix: remove the fix"
     context.close()
+
+
+# ---------------------------------------------------------------- 3. tables
+
+
+def test_table_code_is_folded_away(built_site):
+    """The code that draws a table is folded (hide-input) or removed, like the code of a chart."""
+    unfolded = []
+    for name in site_pages(built_site):
+        soup = BeautifulSoup((built_site / name).read_text(encoding="utf-8"), "html.parser")
+        for table in soup.select("div.cell table.casebook-table"):
+            cell = table.find_parent("div", class_="cell")
+            classes = set(cell.get("class", []))
+            if cell.select_one("div.cell_input") and not classes & {"tag_hide-input", "tag_remove-input"}:
+                unfolded.append(f"{name}: {table.caption.get_text()[:60] if table.caption else '?'}")
+    assert not unfolded, "tables whose code shows:\n" + "\n".join(unfolded)
+
+
+TABLE_LAYOUT = """() => [...document.querySelectorAll("table.casebook-table")].map((table) => {
+  const em = parseFloat(getComputedStyle(table).fontSize);
+  const heads = [...table.querySelectorAll("thead th")];
+  const rows = [...table.querySelectorAll("tbody tr")];
+  return {
+    caption: (table.caption ? table.caption.textContent : "?").slice(0, 60),
+    columns: heads.map((th, i) => {
+      const cells = rows.map((tr) => tr.children[i]).filter(Boolean);
+      return {
+        header: th.textContent, headerAlign: getComputedStyle(th).textAlign,
+        cellAligns: [...new Set(cells.map((td) => getComputedStyle(td).textAlign))],
+        prose: th.classList.contains("prose"), numeric: th.classList.contains("num"),
+        widthEm: th.getBoundingClientRect().width / em,
+        // Chinese squeezed to a character per line: a run of 4+ characters on 3+ lines
+        squeezed: cells.filter((td) => [...td.querySelectorAll(':lang(zh-Hans)')].some((span) =>
+          span.textContent.length >= 4 && span.getClientRects().length >= span.textContent.length - 1)).length,
+      };
+    }),
+  };
+})"""
+
+
+def test_tables_read_on_a_phone(built_site, site_url, browser):
+    """At 390 px, on every table: headers align with their cells (numbers right, text left),
+    prose columns keep at least 10em, and Chinese is never squeezed to a character per line."""
+    failures, tables = [], 0
+    for name in site_pages(built_site):
+        if "casebook-table" not in (built_site / name).read_text(encoding="utf-8"):
+            continue
+        context, page, _ = open_at(browser, f"{site_url}/{name}", PHONE)
+        for table in page.evaluate(TABLE_LAYOUT):
+            tables += 1
+            where = f"{name} [{table['caption']}]"
+            for column in table["columns"]:
+                label = f"{where} column {column['header']!r}"
+                if column["cellAligns"] and column["cellAligns"] != [column["headerAlign"]]:
+                    failures.append(f"{label}: header {column['headerAlign']}, cells {column['cellAligns']}")
+                expected = "right" if column["numeric"] else "left"
+                if column["headerAlign"] != expected:
+                    failures.append(f"{label}: aligned {column['headerAlign']}, expected {expected}")
+                if column["prose"] and column["widthEm"] < 10:
+                    failures.append(f"{label}: prose column only {column['widthEm']:.1f}em wide")
+                if column["squeezed"]:
+                    failures.append(f"{label}: Chinese squeezed to a character per line")
+        context.close()
+    assert tables >= 20, f"only {tables} tables seen"
+    assert not failures, "\n".join(failures)

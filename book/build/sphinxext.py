@@ -161,10 +161,11 @@ class CasebookBuild:
             options["repository_url"] = ""  # Jupyter Book's default points at its own repository
 
     def set_root(self, app: Sphinx, config) -> None:
-        # Pages are rewritten (not re-executed) when the build's own code changes.
-        config.casebook_code = hashlib.sha256(
-            b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.rglob("*.py")))
-        ).hexdigest()
+        # Pages are rewritten (not re-executed) when the build's own code or the pages' static
+        # files change: Sphinx copies static files, and stamps their links with a checksum,
+        # only when it writes pages.
+        code = sorted(Path(__file__).parent.rglob("*.py")) + sorted(pages.STATIC.glob("*.*"))
+        config.casebook_code = hashlib.sha256(b"".join(p.read_bytes() for p in code)).hexdigest()
         # Notebooks, the validator and the loader read the copy of the book being built.
         os.environ["CASEBOOK_ROOT"] = str(self.root)
         self.static_dir.mkdir(parents=True, exist_ok=True)  # filled once execution has started
