@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
+from book.build import search
+from book.build.pages import mark_chinese
 
 # Tests that open the built site share one build (the "site" group of pytest-xdist).
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
@@ -145,6 +148,7 @@ def test_table_code_is_folded_away(built_site):
 
 
 TABLE_LAYOUT = """() => [...document.querySelectorAll("table.casebook-table")].map((table) => {
+  const align = (el) => ({start: "left", end: "right"}[getComputedStyle(el).textAlign] || getComputedStyle(el).textAlign);
   const em = parseFloat(getComputedStyle(table).fontSize);
   const heads = [...table.querySelectorAll("thead th")];
   const rows = [...table.querySelectorAll("tbody tr")];
@@ -153,8 +157,8 @@ TABLE_LAYOUT = """() => [...document.querySelectorAll("table.casebook-table")].m
     columns: heads.map((th, i) => {
       const cells = rows.map((tr) => tr.children[i]).filter(Boolean);
       return {
-        header: th.textContent, headerAlign: getComputedStyle(th).textAlign,
-        cellAligns: [...new Set(cells.map((td) => getComputedStyle(td).textAlign))],
+        header: th.textContent, headerAlign: align(th),
+        cellAligns: [...new Set(cells.map(align))],
         prose: th.classList.contains("prose"), numeric: th.classList.contains("num"),
         widthEm: th.getBoundingClientRect().width / em,
         // Chinese squeezed to a character per line: a run of 4+ characters on 3+ lines
@@ -191,3 +195,70 @@ def test_tables_read_on_a_phone(built_site, site_url, browser):
         context.close()
     assert tables >= 20, f"only {tables} tables seen"
     assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------- 4. Chinese
+
+
+@pytest.mark.parametrize("source, marked", [
+    ("<p>Glossary 术语表</p>", '<p>Glossary <span lang="zh-Hans">术语表</span></p>'),
+    ("<p>（户口）, 长沙市 共享家</p>",
+     '<p><span lang="zh-Hans">（户口）</span>, <span lang="zh-Hans">长沙市 共享家</span></p>'),
+    ('<p lang="zh-Hans">术语 <b>表</b></p>', '<p lang="zh-Hans">术语 <b>表</b></p>'),
+    ('<a title="术语">ok</a><code>术语</code><pre>表</pre>', '<a title="术语">ok</a><code>术语</code><pre>表</pre>'),
+    ('<script>if (a<b) x = "术语";</script><style>p::after{content:"表"}</style>',
+     '<script>if (a<b) x = "术语";</script><style>p::after{content:"表"}</style>'),
+    ("<svg><text>图表</text></svg><br/>中", '<svg><text>图表</text></svg><br/><span lang="zh-Hans">中</span>'),
+    ("<title>术语</title><!-- 术语 -->", "<title>术语</title><!-- 术语 -->"),
+])
+def test_chinese_runs_are_marked(source, marked):
+    assert mark_chinese(source) == marked
+    assert mark_chinese(marked) == marked  # marking twice changes nothing
+
+
+HAN = re.compile(f"[{search.HAN}]")
+UNMARKED_PARENTS = {"script", "style", "code", "pre", "title", "svg", "textarea", "kbd", "samp"}
+
+
+def test_every_chinese_run_on_the_site_is_marked(built_site):
+    unmarked = []
+    for name in site_pages(built_site):
+        soup = BeautifulSoup((built_site / name).read_text(encoding="utf-8"), "html.parser")
+        for text in soup.find_all(string=HAN):
+            parents = [p.name for p in text.parents]
+            if UNMARKED_PARENTS & set(parents) or text.__class__.__name__ != "NavigableString":
+                continue
+            if not any(str(p.get("lang", "")).startswith("zh") for p in text.parents if hasattr(p, "get")):
+                unmarked.append(f"{name}: {text.strip()[:40]!r} in <{parents[0]}>")
+    assert not unmarked, f"{len(unmarked)} Chinese runs without lang:\n" + "\n".join(unmarked[:30])
+
+
+def test_chinese_gets_chinese_fonts(site_url, browser):
+    context, page, _ = open_at(browser, f"{site_url}/chapters/back/glossary.html", PHONE)
+    fonts = page.evaluate("""() => ({
+        chinese: getComputedStyle(document.querySelector('article [lang="zh-Hans"]')).fontFamily,
+        body: getComputedStyle(document.body).fontFamily})""")
+    for family in ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"):
+        assert family in fonts["chinese"] and family in fonts["body"], (family, fonts)
+    # in the body, named before the generic family that would otherwise take every character
+    assert fonts["body"].index("Noto Sans CJK SC") < fonts["body"].index("sans-serif")
+    context.close()
+
+
+def test_search_index_splits_chinese():
+    language = search.SearchEnglishAndChinese({})
+    assert {"合作", "生产", "合"} <= set(language.split("合作生产 (co-production)"))
+    assert "co" in language.split("co-production") and "巴金" in language.split("Dagenham巴金")
+
+
+@pytest.mark.parametrize("query", ["合作", "合作生产", "术语", "co-production"])
+def test_search_finds_chinese_terms_by_a_part(site_url, browser, query):
+    context, page, errors = open_at(browser, f"{site_url}/search.html?q={quote(query)}", DESKTOP)
+    page.wait_for_selector("#search-results p.search-summary", timeout=20000)
+    page.wait_for_function("() => !document.querySelector('#search-results').classList.contains('loading')"
+                           " || document.querySelectorAll('#search-results li').length", timeout=20000)
+    page.wait_for_timeout(300)
+    found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    assert any("glossary" in href for href in found), f"{query!r} found {found}"
+    assert not errors
+    context.close()

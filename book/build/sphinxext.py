@@ -10,6 +10,7 @@
   notebook is collected before reading starts (env-before-read-docs).
 - html-page-context: pages that draw a chart get the Vega loader, which fetches the bundle from
   the site itself when the first chart nears the viewport.
+- build-finished: Chinese text on every page is marked lang="zh-Hans" (book/build/pages.py).
 
 One CasebookBuild per Sphinx application holds the run's state.
 """
@@ -29,7 +30,7 @@ from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
 from book import schema
-from book.build import execution, metadata, pages, teaching, vega
+from book.build import execution, metadata, pages, search, teaching, vega
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ class CasebookBuild:
         app.connect("html-page-context", self.page_scripts)
         app.connect("build-finished", self.forget_env_after_warnings)
         app.connect("build-finished", self.copy_data)
+        app.connect("build-finished", self.mark_chinese)
 
     # ------------------------------------------------------------ setup
 
@@ -317,6 +319,11 @@ class CasebookBuild:
         if exception is not None or self.warnings.count:
             (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
 
+    def mark_chinese(self, app: Sphinx, exception) -> None:
+        # After the theme has rendered its navigation too, which holds Chinese titles.
+        if exception is None and app.builder.format == "html":
+            pages.mark_chinese_in_site(Path(app.outdir))
+
     def copy_data(self, app: Sphinx, exception) -> None:
         # The data catalogue and the chapters link to the datasets: publish them with the site.
         if exception is None and app.builder.format == "html":
@@ -332,6 +339,7 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file(vega.PAGE_STYLE)
     for script in pages.SCRIPTS:
         app.add_js_file(script, loading_method="defer")
+    search.setup(app)  # Chinese terms found by a part of them
     CasebookBuild(app).connect()
     # Parallel reading is safe: notebooks are collected before Sphinx forks its readers.
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
