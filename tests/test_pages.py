@@ -262,3 +262,25 @@ def test_search_finds_chinese_terms_by_a_part(site_url, browser, query):
     assert any("glossary" in href for href in found), f"{query!r} found {found}"
     assert not errors
     context.close()
+
+
+# ---------------------------------------------------------------- 7. fast on a phone
+
+
+def test_pages_load_no_icon_script_and_icons_still_draw(built_site, site_url, browser):
+    """Font Awesome's 1.5 MB script is not loaded; the theme's web font draws every icon."""
+    for name in site_pages(built_site):
+        html = (built_site / name).read_text(encoding="utf-8")
+        assert "fontawesome.js" not in html and "sphinx-thebe.css" not in html, name
+    context, page, errors = open_at(browser, f"{site_url}/{CHAPTER}", PHONE)
+    page.evaluate("() => document.fonts.ready")
+    icons = page.evaluate("""() => [...document.querySelectorAll('.bd-header-article [class*="fa-"]')]
+        .filter((i) => i.getClientRects().length)
+        .map((i) => ({cls: i.className, content: getComputedStyle(i, '::before').content,
+                      font: getComputedStyle(i, '::before').fontFamily, width: i.getBoundingClientRect().width}))""")
+    assert len(icons) >= 4, icons
+    for icon in icons:
+        assert icon["content"] not in ("none", "normal", '""') and "Font Awesome" in icon["font"] and icon["width"] > 5, icon
+    assert page.evaluate("""() => document.fonts.check('900 16px "Font Awesome 6 Free"', '\\uf0c9')""")
+    assert not errors
+    context.close()

@@ -283,6 +283,8 @@ class CasebookBuild:
         # The search page's own inline script calls into Sphinx's scripts as it loads, so there
         # they stay as they are.
         scripts[:] = [s for s in scripts if not _is_thebe(s)]
+        styles = context.get("css_files", [])
+        styles[:] = [s for s in styles if not _is_thebe(s)]  # its stylesheet goes with it
         if pagename != "search":
             deferred = [s for s in scripts if _deferrable(s)]
             scripts[:] = [s for s in scripts if not _deferrable(s)]
