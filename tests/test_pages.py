@@ -284,3 +284,13 @@ def test_pages_load_no_icon_script_and_icons_still_draw(built_site, site_url, br
     assert page.evaluate("""() => document.fonts.check('900 16px "Font Awesome 6 Free"', '\\uf0c9')""")
     assert not errors
     context.close()
+    # The search field's magnifying glass sits beside the typed text, not over it.
+    context, page, _ = open_at(browser, f"{site_url}/search.html?q=x", TABLET)
+    overlap = page.evaluate("""() => {
+        const form = document.querySelector('.bd-search-container .bd-search');
+        const icon = form.querySelector('.fa-magnifying-glass').getBoundingClientRect();
+        const input = form.querySelector('input');
+        const text = input.getBoundingClientRect().left + parseFloat(getComputedStyle(input).paddingLeft);
+        return icon.right - text;}""")
+    assert overlap <= 1, f"the search icon covers {overlap:.0f} px of the search text"
+    context.close()
