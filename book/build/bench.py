@@ -1,8 +1,14 @@
 """`make bench`: build times, page weights and Lighthouse scores, measured on this machine.
 
 First the times of `make check` and `make test` (`--checks-only` stops there); then everything
-runs on temporary copies of the book, so the working tree is left alone. Timed figures
-are medians of several runs. Nothing here is a test: it prints figures.
+runs on temporary copies of the book, so the working tree is left alone. Timed figures are
+medians of several runs. Nothing here is a test: it prints figures.
+
+Lighthouse scores each page on a phone (Lighthouse's defaults: slow 4G, 4x CPU slowdown) and on a
+desktop, with the site served compressed as static hosts serve it, beside a page of Jupyter
+Book's own template book measured in the same run; the machine's load is printed with them, as a
+busy machine scores lower. `make bench BENCH='--lighthouse-only [--all-pages]'` measures the
+site already built, on a text, a chart and the heaviest page, or on every page.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ STOCK_EXECUTED = re.compile(r"Executing notebook using")
 LIGHTHOUSE = "lighthouse@12.2.3"
 TEXT_PAGE = "chapters/back/glossary.html"
 CHART_PAGE = "chapters/theory/concept.html"
+TEMPLATE_PAGE = "markdown.html"  # a text page of Jupyter Book's template book
 PROSE_CHAPTER = "chapters/theory/core-points.md"
 DATA_FILE = "data/theory/arnstein.csv"
 
@@ -150,47 +157,46 @@ def first_visit(url: str) -> dict:
 
 
 def html_weights(site: Path) -> list[tuple[str, int]]:
-    return sorted(
-        (p.relative_to(site).as_posix(), p.stat().st_size) for p in site.rglob("*.html") if "_static" not in p.parts
-    )
+    return sorted((p.relative_to(site).as_posix(), p.stat().st_size)
+                  for p in site.rglob("*.html") if "_static" not in p.parts)
 
 
 # ---------------------------------------------------------------- Lighthouse
 
+# Lighthouse's own defaults are a phone: a Moto G Power's screen, slow 4G and a CPU four times
+# slower than this one (simulated throttling). The desktop preset is measured too.
+FORM_FACTORS = ("mobile", "desktop")
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
 
-def lighthouse(url: str, work: Path) -> float | None:
-    """Lighthouse performance score (desktop preset, devtools throttling), or None if unavailable."""
+
+def lighthouse_binary(work: Path) -> Path | None:
+    """Lighthouse from npm, installed once into `work` (outside the book's sources)."""
     tool = work / "lighthouse"
     binary = tool / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         tool.mkdir(parents=True, exist_ok=True)
-        install = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tool), LIGHTHOUSE],
-            capture_output=True,
-            text=True,
-        )
+        install = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tool), LIGHTHOUSE],
+                                 capture_output=True, text=True)
         if install.returncode != 0:
             print(f"  (Lighthouse could not be installed: {install.stderr.strip()[-300:]})")
             return None
+    return binary
+
+
+def lighthouse(url: str, work: Path, form_factor: str = "desktop") -> float | None:
+    """Lighthouse performance score of `url` on a phone (Lighthouse's defaults) or a desktop."""
+    binary = lighthouse_binary(work)
+    if binary is None:
+        return None
     from book.build.browser import chromium
 
-    report = work / "lighthouse.json"
-    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
+    report = work / f"lighthouse-{form_factor}.json"
+    report.unlink(missing_ok=True)
+    settings = ["--preset=desktop", "--throttling-method=devtools"] if form_factor == "desktop" else []
     result = subprocess.run(
-        [
-            str(binary),
-            url,
-            "--preset=desktop",
-            "--throttling-method=devtools",
-            "--only-categories=performance",
-            "--output=json",
-            f"--output-path={report}",
-            f"--chrome-flags={flags}",
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CHROME_PATH": chromium()},
+        [str(binary), url, *settings, "--only-categories=performance", "--output=json",
+         f"--output-path={report}", f"--chrome-flags={CHROME_FLAGS}", "--quiet"],
+        capture_output=True, text=True, env={**os.environ, "CHROME_PATH": chromium()},
     )
     if result.returncode != 0 or not report.exists():
         print(f"  (Lighthouse failed on {url}: {result.stderr.strip()[-300:]})")
@@ -198,11 +204,107 @@ def lighthouse(url: str, work: Path) -> float | None:
     return json.loads(report.read_text())["categories"]["performance"]["score"]
 
 
+def lighthouse_pages(weights: list[tuple[str, int]], all_pages: bool) -> list[str]:
+    """A text page, a chart page and the heaviest page (the most chart data and maths), or all."""
+    if all_pages:
+        return [page for page, _ in weights]
+    heaviest = max(weights, key=lambda item: item[1])[0]
+    return list(dict.fromkeys((TEXT_PAGE, CHART_PAGE, heaviest)))
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores"
+
+
+def template_book(work: Path) -> Path | None:
+    """Jupyter Book 1's own template book (`jupyter-book create`), built: the stock theme's pages."""
+    book = work / "template-book"
+    if not (book / "_build" / "html" / TEMPLATE_PAGE).exists():
+        shutil.rmtree(book, ignore_errors=True)
+        create = subprocess.run([jupyter_book(), "create", str(book)], capture_output=True, text=True)
+        built = create.returncode == 0 and subprocess.run(
+            [jupyter_book(), "build", str(book)], capture_output=True, text=True, cwd=book).returncode == 0
+        if not built:
+            print("  (Jupyter Book's template book could not be built)")
+            return None
+    return book / "_build" / "html"
+
+
+def measure_lighthouse(site: Path, pages: list[str], runs: int, work: Path, report,
+                       stock: Path | None = None) -> None:
+    """Scores per page and form factor: the median of `runs`, with the range and the machine's load.
+
+    Runs alternate between pages (and the stock page), so a busy moment does not fall on one page.
+    """
+    runs = max(runs, 1)
+    report("machine load before Lighthouse", load())
+    targets = [(page, site) for page in pages] + ([(TEMPLATE_PAGE, stock)] if stock else [])
+    with contextlib.ExitStack() as stack:
+        urls = {root: stack.enter_context(serve(root)) for root in {root for _, root in targets}}
+        scores: dict[tuple[str, str, str], list[float]] = {}
+        for _ in range(runs):
+            for form_factor in FORM_FACTORS:
+                for page, root in targets:
+                    score = lighthouse(f"{urls[root]}/{page}", work, form_factor)
+                    if score is not None:
+                        scores.setdefault((page, str(root), form_factor), []).append(score)
+        for page, root in targets:
+            label = f"Jupyter Book template, {page}" if root == stock else page
+            figures = []
+            for form_factor in FORM_FACTORS:
+                found = scores.get((page, str(root), form_factor), [])
+                figures.append(f"{form_factor} {median(found):.2f} ({min(found):.2f}-{max(found):.2f})"
+                               if found else f"{form_factor} unavailable")
+            report(f"Lighthouse performance, {label} (target >= 0.9, median of {runs})", "; ".join(figures))
+    report("machine load after Lighthouse", load())
+
+
 # ---------------------------------------------------------------- the run
 
 
-def builds(args, root: Path, report) -> None:
-    """Build times, page weights and Lighthouse scores, on temporary copies of the book."""
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m book bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs per timed figure (median reported)")
+    parser.add_argument("--skip-tests", action="store_true", help="do not time make check and make test")
+    parser.add_argument("--checks-only", action="store_true", help="time make check and make test only")
+    parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
+    parser.add_argument("--all-pages", action="store_true",
+                        help="Lighthouse on every page (default: a text, a chart and the heaviest page)")
+    parser.add_argument("--lighthouse-only", action="store_true",
+                        help="only Lighthouse, on the site already built in _build/html (make book)")
+    parser.add_argument("--skip-template", action="store_true",
+                        help="do not measure Jupyter Book's template book beside this one")
+    args = parser.parse_args(argv)
+    root = paths.root()
+    rows: list[tuple[str, str]] = []
+
+    def report(label: str, value: str) -> None:
+        rows.append((label, value))
+        print(f"  {label}: {value}", flush=True)
+
+    def lighthouse_section(site: Path, weights: list[tuple[str, int]]) -> None:
+        work = root / "_build" / "bench"
+        stock = None if args.skip_template else template_book(work)
+        measure_lighthouse(site, lighthouse_pages(weights, args.all_pages), args.runs, work, report, stock)
+
+    if not args.skip_tests and not args.lighthouse_only:
+        print("make check and make test (one run each)...", flush=True)
+        for target, budget in (("check", 20), ("test", 90)):
+            seconds, _ = timed(["make", "--no-print-directory", target], root)
+            report(f"make {target} (target <= {budget} s on 2 cores)", f"{seconds:.0f} s")
+        if args.checks_only:
+            print_table(rows)
+            return 0
+
+    if args.lighthouse_only:
+        site = root / "_build" / "html"
+        if not (site / "index.html").exists():
+            raise SystemExit("No site in _build/html: run 'make book' first.")
+        lighthouse_section(site, html_weights(site))
+        print_table(rows)
+        return 0
+
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as scratch:
         work = Path(scratch)
         ours, stock = work / "ours", work / "stock"
@@ -246,63 +348,28 @@ def builds(args, root: Path, report) -> None:
         site = ours / "_build" / "html"
         weights = html_weights(site)
         chapter_html = dict(weights)[CHART_PAGE]
-        report(
-            "HTML per page (min / median / max)",
-            f"{min(w for _, w in weights) / 1024:.0f} / {median([w for _, w in weights]) / 1024:.0f} / "
-            f"{max(w for _, w in weights) / 1024:.0f} KiB over {len(weights)} pages",
-        )
+        report("HTML per page (min / median / max)",
+               f"{min(w for _, w in weights) / 1024:.0f} / {median([w for _, w in weights]) / 1024:.0f} / "
+               f"{max(w for _, w in weights) / 1024:.0f} KiB over {len(weights)} pages")
         static = sum(p.stat().st_size for p in (site / "_static").rglob("*") if p.is_file())
         report("shared assets in _static (all pages, uncompressed)", f"{static / 1024 / 1024:.1f} MiB")
         with serve(site) as url:
             for page in (TEXT_PAGE, CHART_PAGE):
                 visit = first_visit(f"{url}/{page}")
-                report(
-                    f"first visit to {page} (gzip)",
-                    f"{visit['bytes'] / 1024:.0f} KiB in {visit['requests']} requests"
-                    + (f" (HTML {chapter_html / 1024:.0f} KiB uncompressed)" if page == CHART_PAGE else ""),
-                )
-            if not args.skip_lighthouse:
-                # A text page, a chart page, and the heaviest page (the most chart data and maths).
-                heaviest = max(weights, key=lambda item: item[1])[0]
-                for page in dict.fromkeys((TEXT_PAGE, CHART_PAGE, heaviest)):
-                    scores = [lighthouse(f"{url}/{page}", root / "_build" / "bench") for _ in range(min(args.runs, 3))]
-                    scores = [score for score in scores if score is not None]
-                    report(
-                        f"Lighthouse performance, {page} (target >= 0.9)",
-                        f"{median(scores):.2f} (median of {len(scores)}; {min(scores):.2f}-{max(scores):.2f})"
-                        if scores
-                        else "unavailable",
-                    )
+                report(f"first visit to {page} (gzip)", f"{visit['bytes'] / 1024:.0f} KiB in {visit['requests']} requests"
+                       + (f" (HTML {chapter_html / 1024:.0f} KiB uncompressed)" if page == CHART_PAGE else ""))
+        if not args.skip_lighthouse:
+            lighthouse_section(site, weights)
+
+    print_table(rows)
+    return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m book bench", description=__doc__)
-    parser.add_argument("--runs", type=int, default=3, help="runs per timed figure (median reported)")
-    parser.add_argument("--skip-tests", action="store_true", help="do not time make check and make test")
-    parser.add_argument("--checks-only", action="store_true", help="time make check and make test only")
-    parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
-    args = parser.parse_args(argv)
-    root = paths.root()
-    rows: list[tuple[str, str]] = []
-
-    def report(label: str, value: str) -> None:
-        rows.append((label, value))
-        print(f"  {label}: {value}", flush=True)
-
-    if not args.skip_tests:
-        print("make check and make test (one run each)...", flush=True)
-        for target, budget in (("check", 20), ("test", 90)):
-            seconds, _ = timed(["make", "--no-print-directory", target], root)
-            report(f"make {target} (target <= {budget} s on 2 cores)", f"{seconds:.0f} s")
-
-    if not args.checks_only:
-        builds(args, root, report)
-
+def print_table(rows: list[tuple[str, str]]) -> None:
     width = max(len(label) for label, _ in rows)
     print("\n| measure | value |\n| --- | --- |")
     for label, value in rows:
         print(f"| {label.ljust(width)} | {value} |")
-    return 0
 
 
 if __name__ == "__main__":

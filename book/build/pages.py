@@ -1,17 +1,30 @@
-"""What every chapter page offers beyond its text: downloads and a citation.
+"""What every page offers beyond its text, and fixes to the theme's pages.
 
 Each executed chapter links its executed notebook (.ipynb, also offered by the theme's download
 menu) and the datasets it read, as recorded when it ran; and says how to cite it. A few fixes to
-the theme's HTML keep every page free of serious accessibility violations.
+the theme's HTML keep every page free of serious accessibility violations; a small script makes
+the theme's sidebar buttons work (casebook-sidebar-toggles.js); every run of Chinese text is
+marked lang="zh-Hans", so screen readers, fonts and line breaking treat it as Chinese.
 """
 
 from __future__ import annotations
 
 import html
+import re
+import shutil
 from pathlib import Path
 
 import nbformat
 
+STATIC = Path(__file__).resolve().parent.parent / "static"
+SCRIPTS = ("casebook-sidebar-toggles.js",)  # every page, deferred
+
+
+def write_static(folder: Path) -> None:
+    """Copy the pages' own scripts into `folder` (a static path of the build)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in SCRIPTS:
+        shutil.copyfile(STATIC / name, folder / name)
 
 
 def write_executed_notebook(app, docname: str) -> str | None:
@@ -79,3 +92,82 @@ def fix_theme_html(body: str) -> str:
     # The bibliography's container claims role=list but its children are bibliography entries.
     return body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
 
+
+
+# ---------------------------------------------------------------- Chinese text
+
+CJK_LANG = "zh-Hans"
+# Han ideographs (with extension A and compatibility ideographs); CJK and full-width punctuation
+# belongs to the run it sits in but does not start one on its own.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PUNCT = "\u3000-\u303f\uff00-\uffef\u00b7\u2014\u2026\u201c\u201d\u2018\u2019"
+# Words a space apart ('长沙市 共享家') make one run.
+CJK_RUN = re.compile(f"[{_PUNCT}]*[{_HAN}][{_HAN}{_PUNCT}]*(?: [{_HAN}][{_HAN}{_PUNCT}]*)*")
+# Elements whose text is not prose, or cannot hold a <span>.
+_SKIP = {"script", "style", "code", "pre", "kbd", "samp", "svg", "math", "textarea", "title", "option", "template"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_TOKEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<[^>]+>", re.S)
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)([^>]*)>", re.S)
+_LANG = re.compile(r"""\blang\s*=\s*["']?([\w-]+)""")
+
+
+def _wrap_runs(text: str) -> str:
+    return CJK_RUN.sub(lambda m: f'<span lang="{CJK_LANG}">{m.group(0)}</span>', text)
+
+
+def mark_chinese(page: str) -> str:
+    """Wrap every run of Chinese characters in the page's text in <span lang="zh-Hans">.
+
+    Attributes, comments, and the contents of script, style, code, pre, svg and the like are
+    left alone, as is text already inside an element whose language is Chinese. Applying it twice
+    changes nothing.
+    """
+    if not CJK_RUN.search(page):
+        return page
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # open elements: (name, inside Chinese or skipped text)
+    position = 0
+    while (token := _TOKEN.search(page, position)) is not None:
+        text = page[position:token.start()]
+        out.append(text if stack and stack[-1][1] else _wrap_runs(text))
+        out.append(token.group(0))
+        position = token.end()
+        tag = _TAG.fullmatch(token.group(0))
+        if not tag:
+            continue
+        closing, name, rest = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if closing:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == name:
+                    del stack[depth:]
+                    break
+            continue
+        if name in _VOID or rest.rstrip().endswith("/"):
+            continue
+        lang = _LANG.search(rest)
+        inherited = stack[-1][1] if stack else False
+        quiet = inherited or name in _SKIP or bool(lang and lang.group(1).lower().startswith("zh"))
+        stack.append((name, quiet))
+        if name in ("script", "style"):
+            # Raw text, which may hold '<': copied through as it is, up to its closing tag.
+            end = re.compile(f"</{name}\\s*>", re.I).search(page, position)
+            stop = end.start() if end else len(page)
+            out.append(page[position:stop])
+            position = stop
+    rest = page[position:]
+    out.append(rest if stack and stack[-1][1] else _wrap_runs(rest))
+    return "".join(out)
+
+
+def mark_chinese_in_site(outdir: Path) -> int:
+    """Mark Chinese text in every HTML page of the built site; return how many pages changed."""
+    changed = 0
+    for path in Path(outdir).rglob("*.html"):
+        if "_static" in path.relative_to(outdir).parts:
+            continue
+        page = path.read_text(encoding="utf-8")
+        marked = mark_chinese(page)
+        if marked != page:
+            path.write_text(marked, encoding="utf-8")
+            changed += 1
+    return changed

@@ -10,6 +10,7 @@
   notebook is collected before reading starts (env-before-read-docs).
 - html-page-context: pages that draw a chart get the Vega loader, which fetches the bundle from
   the site itself when the first chart nears the viewport.
+- build-finished: Chinese text on every page is marked lang="zh-Hans" (book/build/pages.py).
 
 One CasebookBuild per Sphinx application holds the run's state.
 """
@@ -31,7 +32,7 @@ from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
 from book import csvfile, schema
-from book.build import bundles, downloads, execution, metadata, pages, teaching, vega
+from book.build import bundles, downloads, execution, metadata, pages, search, teaching, vega
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ class CasebookBuild:
         app.connect("html-page-context", self.page_scripts)
         app.connect("build-finished", self.forget_env_after_warnings)
         app.connect("build-finished", self.copy_data)
+        app.connect("build-finished", self.mark_chinese)
 
     # ------------------------------------------------------------ setup
 
@@ -194,10 +196,11 @@ class CasebookBuild:
             options["repository_url"] = ""  # Jupyter Book's default points at its own repository
 
     def set_root(self, app: Sphinx, config) -> None:
-        # Pages are rewritten (not re-executed) when the build's own code changes.
-        config.casebook_code = hashlib.sha256(
-            b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.rglob("*.py")))
-        ).hexdigest()
+        # Pages are rewritten (not re-executed) when the build's own code or the pages' static
+        # files change: Sphinx copies static files, and stamps their links with a checksum,
+        # only when it writes pages.
+        code = sorted(Path(__file__).parent.rglob("*.py")) + sorted(pages.STATIC.glob("*.*"))
+        config.casebook_code = hashlib.sha256(b"".join(p.read_bytes() for p in code)).hexdigest()
         # Notebooks, the validator and the loader read the copy of the book being built.
         os.environ["CASEBOOK_ROOT"] = str(self.root)
         self.static_dir.mkdir(parents=True, exist_ok=True)  # filled once execution has started
@@ -278,6 +281,7 @@ class CasebookBuild:
             )
             self.run = _Run(self, self.jobs)
         vega.write_static(self.static_dir)  # meanwhile: the chart bundle, when missing
+        pages.write_static(self.static_dir)
 
     def outdated(self, app: Sphinx, env, added, changed, removed) -> list[str]:
         """Pages to re-read: those whose notebook is running, or ran since the page was last read."""
@@ -331,6 +335,8 @@ class CasebookBuild:
         # The search page's own inline script calls into Sphinx's scripts as it loads, so there
         # they stay as they are.
         scripts[:] = [s for s in scripts if not _is_thebe(s)]
+        styles = context.get("css_files", [])
+        styles[:] = [s for s in styles if not _is_thebe(s)]  # its stylesheet goes with it
         if pagename != "search":
             deferred = [s for s in scripts if _deferrable(s)]
             scripts[:] = [s for s in scripts if not _deferrable(s)]
@@ -372,6 +378,11 @@ class CasebookBuild:
         if exception is not None or self.warnings.count:
             (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
 
+    def mark_chinese(self, app: Sphinx, exception) -> None:
+        # After the theme has rendered its navigation too, which holds Chinese titles.
+        if exception is None and app.builder.format == "html":
+            pages.mark_chinese_in_site(Path(app.outdir))
+
     def copy_data(self, app: Sphinx, exception) -> None:
         # The data catalogue and the chapters link to the datasets: publish them with the site.
         if exception is None and app.builder.format == "html":
@@ -393,6 +404,9 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("casebook_code", "", "html")
     app.add_directive("casebook-syllabus", teaching.Syllabus)
     app.add_css_file(vega.PAGE_STYLE)
+    for script in pages.SCRIPTS:
+        app.add_js_file(script, loading_method="defer")
+    search.setup(app)  # Chinese terms found by a part of them
     CasebookBuild(app).connect()
     downloads.setup(app)
     # Parallel reading is safe: notebooks are collected before Sphinx forks its readers.
