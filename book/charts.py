@@ -33,6 +33,8 @@ GREY = "#888888"
 # in DejaVu Sans, wider than the usual system fonts, so that the reader's text takes no more room.
 MEASURE_FONT = "DejaVu Sans"
 TITLE_CHARACTERS = 36  # a 14 px bold title line this long fits NARROW
+
+
 @alt.theme.register("casebook", enable=True)
 def casebook_theme() -> alt.theme.ThemeConfig:
     return {
@@ -43,19 +45,40 @@ def casebook_theme() -> alt.theme.ThemeConfig:
             "range": {"category": PALETTE},
             "view": {"stroke": None},
             # Labels are never cut short ("…"); crowded ones are thinned out, never overprinted.
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333", "titleColor": "#333",
-                     "labelLimit": 0},
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "labelColor": "#333",
+                "titleColor": "#333",
+                "labelLimit": 0,
+            },
             # An x axis's title ends at the plot's right edge, so a long one runs over the
             # y labels' side rather than out of a narrow chart.
             "axisX": {"titleAnchor": "end"},
             "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 8},
             "axisTemporal": {"labelOverlap": "greedy", "labelSeparation": 8},
             # Below the chart, where a narrow screen has room for long names.
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333", "titleColor": "#333",
-                       "labelLimit": 0, "titleLimit": 0, "orient": "bottom", "direction": "vertical"},
-            "header": {"labelFontSize": 12, "labelColor": "#333", "labelLimit": 0, "labelOrient": "top",
-                       "labelAnchor": "start", "labelAngle": 0, "labelAlign": "left", "labelFontWeight": "bold",
-                       "title": None},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "labelColor": "#333",
+                "titleColor": "#333",
+                "labelLimit": 0,
+                "titleLimit": 0,
+                "orient": "bottom",
+                "direction": "vertical",
+            },
+            "header": {
+                "labelFontSize": 12,
+                "labelColor": "#333",
+                "labelLimit": 0,
+                "labelOrient": "top",
+                "labelAnchor": "start",
+                "labelAngle": 0,
+                "labelAlign": "left",
+                "labelFontWeight": "bold",
+                "title": None,
+            },
             "title": {"fontSize": 14, "anchor": "start", "frame": "bounds", "color": "#222", "limit": 0},
         }
     }
@@ -146,8 +169,9 @@ def casebook_renderer(spec: dict, **metadata) -> dict:
 
 alt.renderers.register("casebook", casebook_renderer)
 # One call: set_embed_options would reset the renderer's other options.
-alt.renderers.enable("casebook", json_kwds={"cls": HtmlSafeJSONEncoder},
-                     embed_options={"renderer": "svg", "actions": False})
+alt.renderers.enable(
+    "casebook", json_kwds={"cls": HtmlSafeJSONEncoder}, embed_options={"renderer": "svg", "actions": False}
+)
 
 
 def wrap(text: str, width: int) -> str:
@@ -213,16 +237,24 @@ def stage_heatmap(stages, actors, title: str, description: str, width="container
     height = band_height(frame.actor_label, step=40)
     base = alt.Chart(frame).encode(
         x=alt.X("stage:N", sort=schema.stage_order(), title="Stage of production", axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("actor_label:N", title=None, sort=list(dict.fromkeys(frame.actor_label)),
-                axis=alt.Axis(labelExpr=LINES)),
+        y=alt.Y(
+            "actor_label:N", title=None, sort=list(dict.fromkeys(frame.actor_label)), axis=alt.Axis(labelExpr=LINES)
+        ),
     )
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-        color=alt.Color("involvement:N", title="Involvement (book's coding)",
-                        scale=alt.Scale(domain=list(LEVEL_LABELS.values()), range=LEVEL_COLOURS),
-                        legend=alt.Legend(columns=1)),
-        tooltip=[alt.Tooltip("actor:N", title="Actor"), alt.Tooltip("stage:N", title="Stage"),
-                 alt.Tooltip("level:Q", title="Level (0–3)"), alt.Tooltip("evidence:N", title="Evidence"),
-                 alt.Tooltip("cited:N", title="Sources")],
+        color=alt.Color(
+            "involvement:N",
+            title="Involvement (book's coding)",
+            scale=alt.Scale(domain=list(LEVEL_LABELS.values()), range=LEVEL_COLOURS),
+            legend=alt.Legend(columns=1),
+        ),
+        tooltip=[
+            alt.Tooltip("actor:N", title="Actor"),
+            alt.Tooltip("stage:N", title="Stage"),
+            alt.Tooltip("level:Q", title="Level (0–3)"),
+            alt.Tooltip("evidence:N", title="Evidence"),
+            alt.Tooltip("cited:N", title="Sources"),
+        ],
     )
     labels = base.mark_text(fontSize=12).encode(
         text="level:Q",

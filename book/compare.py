@@ -9,7 +9,6 @@ import pandas as pd
 
 from book import data, schema
 
-
 # The four kinds of participant the article names (policy makers, administrators,
 # third-party professional teams, residents).
 PARTICIPANT_TYPES = ["policy maker", "administrator", "professional team", "residents"]
@@ -129,12 +128,25 @@ def depth_scores() -> pd.DataFrame:
         present = sum(t in types for t in PARTICIPANT_TYPES)
         residents = stages[(stages.case_id == case_id) & (stages.type == "residents") & (stages.level >= 2)]
         shared = residents.stage.nunique()
-        rows.append({"case_id": case_id, "dimension": "who takes part", "score": max(present - 1, 0),
-                     "basis": f"{present} of the article's 4 participant types", "coded_by": "book (computed)"})
+        rows.append(
+            {
+                "case_id": case_id,
+                "dimension": "who takes part",
+                "score": max(present - 1, 0),
+                "basis": f"{present} of the article's 4 participant types",
+                "coded_by": "book (computed)",
+            }
+        )
         stages_total = len(schema.stage_order())
-        rows.append({"case_id": case_id, "dimension": "stages residents share", "score": round(3 * shared / stages_total),
-                     "basis": f"residents at level 2 or 3 in {shared} of {stages_total} stages",
-                     "coded_by": "book (computed)"})
+        rows.append(
+            {
+                "case_id": case_id,
+                "dimension": "stages residents share",
+                "score": round(3 * shared / stages_total),
+                "basis": f"residents at level 2 or 3 in {shared} of {stages_total} stages",
+                "coded_by": "book (computed)",
+            }
+        )
         for row in depth[depth.case_id == case_id].itertuples():
             rows.append(
                 {

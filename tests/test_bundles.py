@@ -39,18 +39,20 @@ def test_bundle_runs_in_an_empty_folder(built_site, tmp_path, chapter):
     name = chapter.rsplit("/", 1)[-1]
     folder = tmp_path / name
     assert {"README.txt", "requirements.txt", f"{name}.ipynb", "book", "data", "references.bib"} <= {
-        p.name for p in folder.iterdir()}
+        p.name for p in folder.iterdir()
+    }
     notebook = nbformat.read(folder / f"{name}.ipynb", as_version=4)
     expected = output_text(notebook)
     for cell in notebook.cells:
         cell.outputs = [] if cell.cell_type == "code" else None
         if cell.cell_type != "code":
             cell.pop("outputs")
-    notebook.cells.append(nbformat.v4.new_code_cell("import book, book.paths; print(book.__file__); print(book.paths.root())"))
+    notebook.cells.append(
+        nbformat.v4.new_code_cell("import book, book.paths; print(book.__file__); print(book.paths.root())")
+    )
     # A kernel that cannot see the repository: no CASEBOOK_ROOT, started in the bundle's folder.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEBOOK_", "PYTHONPATH"))}
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder)}})
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
     client.km_kwargs = {"env": env}  # nbclient passes these on to the kernel manager
     client.execute(env=env)
     where = notebook.cells[-1].outputs[0]["text"].split()

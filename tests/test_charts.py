@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+from test_site import site_pages
 
 from conftest import ROOT
-from test_site import site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -161,8 +161,10 @@ def check_chart(name: str, index: int, facts: dict, keys: set[str]) -> list[str]
     if facts["marks"] == 0:
         problems.append(f"{where} draws its axes but no visible data mark")
     if facts["svgLeft"] < facts["columnLeft"] - 1 or facts["svgRight"] > facts["columnRight"] + 1 or facts["scrolls"]:
-        problems.append(f"{where} is {facts['svgWidth']:.0f} px wide in a "
-                        f"{facts['columnRight'] - facts['columnLeft']:.0f} px column")
+        problems.append(
+            f"{where} is {facts['svgWidth']:.0f} px wide in a "
+            f"{facts['columnRight'] - facts['columnLeft']:.0f} px column"
+        )
     if facts["outside"]:
         problems.append(f"{where} has text outside the column: {facts['outside'][:4]}")
     if facts["clipped"]:
@@ -228,8 +230,7 @@ def test_chart_specs_read_well(built_site):
                         field = item.get("field") if isinstance(item, dict) else None
                         if field and values.get(field, set()) & keys:
                             failures.append(f"{where}: {channel} shows citation keys ({field})")
-                        if channel in ("x", "y") and field and "year" in field \
-                                and item.get("type") != "temporal":
+                        if channel in ("x", "y") and field and "year" in field and item.get("type") != "temporal":
                             failures.append(f"{where}: {field} on {channel} is {item.get('type')}, not a time scale")
     assert seen >= 16
     assert not failures, "\n".join(failures)
@@ -286,8 +287,7 @@ def test_charts_follow_the_dark_scheme(built_site, site_url, browser):
             light = [c for c in facts["painted"] if luminance(c) > 0.2]
             if light:
                 failures.append(f"{where} sits on a light card ({light[0]}) on a {facts['page']} page")
-            faint = sorted({f"{text!r} {fill}" for text, fill in facts["texts"]
-                            if contrast(fill, facts["page"]) < 4.5})
+            faint = sorted({f"{text!r} {fill}" for text, fill in facts["texts"] if contrast(fill, facts["page"]) < 4.5})
             if faint:
                 failures.append(f"{where} has text hard to read on {facts['page']}: {faint[:3]}")
             if any(contrast(stroke, facts["page"]) < 1.5 for stroke in facts["lines"] if stroke != "none"):
@@ -390,10 +390,13 @@ def test_static_svg_is_safe_and_named():
     payload = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
     frame = pd.DataFrame({"name": [payload, "plain"], "value": [1, 2]})
     chart = charts.described(
-        alt.Chart(frame).mark_bar().encode(x="value:Q", y=alt.Y("name:N", title=None),
-                                           tooltip=[alt.Tooltip("name:N", title="Name")])
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(x="value:Q", y=alt.Y("name:N", title=None), tooltip=[alt.Tooltip("name:N", title="Name")])
         .properties(width="container", height=60),
-        title="A <b>title</b>", description="Two bars, one named <script>alert(1)</script> & co.")
+        title="A <b>title</b>",
+        description="Two bars, one named <script>alert(1)</script> & co.",
+    )
     html = alt.renderers.get()(chart.to_dict())["text/html"]
     static = re.search(r'<div class="casebook-chart-static">(<svg.*?</svg>)</div>', html, re.S).group(1)
     assert "<script" not in static and "<img" not in static and "&lt;script&gt;" in static

@@ -77,11 +77,11 @@ def small_book(tmp_path: Path, code: str, wait: bool = True) -> Path:
     config = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert "timeout: 180" in config
     (book / "_config.yml").write_text(config.replace("timeout: 180", f"timeout: {TIMEOUT}"), encoding="utf-8")
-    (book / "_toc.yml").write_text(f"format: jb-book\nroot: {CHAPTER}\nchapters:\n- file: {SIBLING}\n",
-                                   encoding="utf-8")
+    (book / "_toc.yml").write_text(
+        f"format: jb-book\nroot: {CHAPTER}\nchapters:\n- file: {SIBLING}\n", encoding="utf-8"
+    )
     first = STARTED.format(name="failing") + (WAIT_FOR_SIBLING if wait else "")
-    (book / f"{CHAPTER}.md").write_text(HEADER.format(title="Failing") + cell(first) + cell(code),
-                                        encoding="utf-8")
+    (book / f"{CHAPTER}.md").write_text(HEADER.format(title="Failing") + cell(first) + cell(code), encoding="utf-8")
     sibling = HEADER.format(title="Sibling") + cell(STARTED.format(name="sibling")) + cell(SIBLING_CODE)
     (book / f"{SIBLING}.md").write_text(sibling, encoding="utf-8")
     return book
@@ -132,8 +132,9 @@ def kernel_pid(book: Path, name: str) -> int | None:
 def build(book: Path) -> tuple[int, str]:
     """Build as `make book` does; fail the test, with the output, if the build hangs."""
     command = [jupyter_book(), "build", str(book), "-W", "-n", "--keep-going"]
-    process = subprocess.Popen(command, cwd=book, env=build_env(book), text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, cwd=book, env=build_env(book), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         output, _ = process.communicate(timeout=BUILD_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -145,12 +146,18 @@ def build(book: Path) -> tuple[int, str]:
     return process.returncode, output
 
 
-@pytest.mark.parametrize("code, what", [
-    ("os._exit(1)", "the kernel died (it exited with status 1)"),
-    ("os.kill(os.getpid(), 9)", "the kernel died (it was killed by SIGKILL"),
-    ("time.sleep(600)", f"a cell ran longer than the execution timeout ({TIMEOUT} s, "
-                        "execute.timeout in _config.yml)"),
-], ids=["kernel-exits", "kernel-killed", "cell-times-out"])
+@pytest.mark.parametrize(
+    "code, what",
+    [
+        ("os._exit(1)", "the kernel died (it exited with status 1)"),
+        ("os.kill(os.getpid(), 9)", "the kernel died (it was killed by SIGKILL"),
+        (
+            "time.sleep(600)",
+            f"a cell ran longer than the execution timeout ({TIMEOUT} s, execute.timeout in _config.yml)",
+        ),
+    ],
+    ids=["kernel-exits", "kernel-killed", "cell-times-out"],
+)
 def test_failed_notebook_fails_the_build_and_leaves_nothing(tmp_path, code, what):
     book = small_book(tmp_path, code)
     try:
@@ -165,7 +172,7 @@ def test_failed_notebook_fails_the_build_and_leaves_nothing(tmp_path, code, what
     if what.startswith("a cell ran longer"):
         assert "time.sleep(600)" in output, "the message should show the cell that timed out"
     # The message comes first; no traceback from a thread of the build, or from a kernel.
-    assert "Traceback" not in output[:output.index(message)], output[-6000:]
+    assert "Traceback" not in output[: output.index(message)], output[-6000:]
     for noise in ("Exception in thread", "[IPKernelApp] ERROR", "TypeError"):
         assert noise not in output, output[-6000:]
     assert SIBLING not in output.partition(message)[2], "only the first failure is reported"
@@ -176,8 +183,9 @@ def test_failed_notebook_fails_the_build_and_leaves_nothing(tmp_path, code, what
 def test_killed_build_leaves_no_process(tmp_path):
     book = small_book(tmp_path, "time.sleep(600)", wait=False)
     with open(tmp_path / "build.log", "w") as log:
-        process = subprocess.Popen([jupyter_book(), "build", str(book)], cwd=book, env=build_env(book),
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [jupyter_book(), "build", str(book)], cwd=book, env=build_env(book), stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         # Wait until both chapters' kernels run.
         deadline = time.monotonic() + BUILD_TIMEOUT

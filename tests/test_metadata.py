@@ -36,6 +36,14 @@ def test_page_citation_without_a_public_address(built_site):
     assert "@incollection{" in page.select_one(".casebook-page-extras pre").get_text()
     links = [a.get("href", "") for a in page.select("a")]
     assert not any("executablebooks" in link for link in links), "a button points at Jupyter Book's own repository"
+    # Without a public address: no sitemap, canonical link or Open Graph address, but a 404 page.
+    assert not (built_site / "sitemap.xml").exists()
+    assert page.select_one('link[rel="canonical"]') is None and page.select_one('meta[property="og:url"]') is None
+    missing = BeautifulSoup((built_site / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert "Page not found" in missing.get_text()
+    for link in missing.select('link[rel="stylesheet"], script[src]'):
+        address = link.get("href") or link.get("src")
+        assert address.startswith("/_static/") and (built_site / address.split("?")[0].lstrip("/")).is_file(), address
 
 
 @pytest.mark.build
@@ -48,9 +56,20 @@ def test_page_citation_and_buttons_with_address_and_repository(tmp_path):
     config = config.replace('html:\n  baseurl: ""', 'html:\n  baseurl: "https://casebook.example.org/"')
     (copy / "_config.yml").write_text(config, encoding="utf-8")
     # One executed chapter is enough; cross-references to pages left out only warn.
-    (copy / "_toc.yml").write_text("format: jb-book\nroot: chapters/welcome\nchapters:\n- file: chapters/theory/concept\n")
-    result = subprocess.run([jupyter_book(), "build", str(copy), "--keep-going"], capture_output=True, text=True,
-                            env={**os.environ, "CASEBOOK_ROOT": str(copy)}, cwd=copy, timeout=600)
+    (copy / "_toc.yml").write_text(
+        "format: jb-book\nroot: chapters/welcome\nchapters:\n- file: chapters/theory/concept\n"
+    )
+    for page in (copy / "chapters").rglob("*.md"):  # pages outside the table of contents stop a build
+        if page.relative_to(copy / "chapters").as_posix() not in ("welcome.md", "theory/concept.md"):
+            page.unlink()
+    result = subprocess.run(
+        [jupyter_book(), "build", str(copy), "--keep-going"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CASEBOOK_ROOT": str(copy)},
+        cwd=copy,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     page = BeautifulSoup((copy / "_build/html/chapters/theory/concept.html").read_text(encoding="utf-8"), "html.parser")
     address = "https://casebook.example.org/chapters/theory/concept.html"
@@ -60,3 +79,10 @@ def test_page_citation_and_buttons_with_address_and_repository(tmp_path):
     assert "https://github.com/example/casebook" in links, "no repository button"
     assert any(link.startswith("https://github.com/example/casebook/edit/") for link in links), "no edit button"
     assert any(link.startswith("https://github.com/example/casebook/issues") for link in links), "no issue button"
+    assert page.select_one('link[rel="canonical"]')["href"] == address
+    assert page.select_one('meta[property="og:url"]')["content"] == address
+    assert page.select_one('meta[property="og:title"]')["content"] == "What co-production is"
+    sitemap = (copy / "_build/html/sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{address}</loc>" in sitemap
+    missing = (copy / "_build/html/404.html").read_text(encoding="utf-8")
+    assert 'href="/_static/' in missing

@@ -21,14 +21,18 @@ SHIM = "casebook-sidebar-toggles.js"
 
 
 def site_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if not p.relative_to(site).as_posix().startswith("_static/"))
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).as_posix().startswith("_static/")
+    )
 
 
 def open_at(browser, url: str, width: int, block: tuple[str, ...] = (), scheme: str = "light"):
     """Open `url` offline at `width` px; `block` names files that must not load."""
-    context = browser.new_context(viewport={"width": width, "height": 850}, color_scheme=scheme,
-                                  has_touch=width < 960, is_mobile=False)
+    context = browser.new_context(
+        viewport={"width": width, "height": 850}, color_scheme=scheme, has_touch=width < 960, is_mobile=False
+    )
     errors: list[str] = []
 
     def guard(route):
@@ -200,17 +204,27 @@ def test_tables_read_on_a_phone(built_site, site_url, browser):
 # ---------------------------------------------------------------- 4. Chinese
 
 
-@pytest.mark.parametrize("source, marked", [
-    ("<p>Glossary 术语表</p>", '<p>Glossary <span lang="zh-Hans">术语表</span></p>'),
-    ("<p>（户口）, 长沙市 共享家</p>",
-     '<p><span lang="zh-Hans">（户口）</span>, <span lang="zh-Hans">长沙市 共享家</span></p>'),
-    ('<p lang="zh-Hans">术语 <b>表</b></p>', '<p lang="zh-Hans">术语 <b>表</b></p>'),
-    ('<a title="术语">ok</a><code>术语</code><pre>表</pre>', '<a title="术语">ok</a><code>术语</code><pre>表</pre>'),
-    ('<script>if (a<b) x = "术语";</script><style>p::after{content:"表"}</style>',
-     '<script>if (a<b) x = "术语";</script><style>p::after{content:"表"}</style>'),
-    ("<svg><text>图表</text></svg><br/>中", '<svg><text>图表</text></svg><br/><span lang="zh-Hans">中</span>'),
-    ("<title>术语</title><!-- 术语 -->", "<title>术语</title><!-- 术语 -->"),
-])
+@pytest.mark.parametrize(
+    "source, marked",
+    [
+        ("<p>Glossary 术语表</p>", '<p>Glossary <span lang="zh-Hans">术语表</span></p>'),
+        (
+            "<p>（户口）, 长沙市 共享家</p>",
+            '<p><span lang="zh-Hans">（户口）</span>, <span lang="zh-Hans">长沙市 共享家</span></p>',
+        ),
+        ('<p lang="zh-Hans">术语 <b>表</b></p>', '<p lang="zh-Hans">术语 <b>表</b></p>'),
+        (
+            '<a title="术语">ok</a><code>术语</code><pre>表</pre>',
+            '<a title="术语">ok</a><code>术语</code><pre>表</pre>',
+        ),
+        (
+            '<script>if (a<b) x = "术语";</script><style>p::after{content:"表"}</style>',
+            '<script>if (a<b) x = "术语";</script><style>p::after{content:"表"}</style>',
+        ),
+        ("<svg><text>图表</text></svg><br/>中", '<svg><text>图表</text></svg><br/><span lang="zh-Hans">中</span>'),
+        ("<title>术语</title><!-- 术语 -->", "<title>术语</title><!-- 术语 -->"),
+    ],
+)
 def test_chinese_runs_are_marked(source, marked):
     assert mark_chinese(source) == marked
     assert mark_chinese(marked) == marked  # marking twice changes nothing
@@ -255,8 +269,11 @@ def test_search_index_splits_chinese():
 def test_search_finds_chinese_terms_by_a_part(site_url, browser, query):
     context, page, errors = open_at(browser, f"{site_url}/search.html?q={quote(query)}", DESKTOP)
     page.wait_for_selector("#search-results p.search-summary", timeout=20000)
-    page.wait_for_function("() => !document.querySelector('#search-results').classList.contains('loading')"
-                           " || document.querySelectorAll('#search-results li').length", timeout=20000)
+    page.wait_for_function(
+        "() => !document.querySelector('#search-results').classList.contains('loading')"
+        " || document.querySelectorAll('#search-results li').length",
+        timeout=20000,
+    )
     page.wait_for_timeout(300)
     found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
     assert any("glossary" in href for href in found), f"{query!r} found {found}"
@@ -280,7 +297,9 @@ def test_pages_load_no_icon_script_and_icons_still_draw(built_site, site_url, br
                       font: getComputedStyle(i, '::before').fontFamily, width: i.getBoundingClientRect().width}))""")
     assert len(icons) >= 4, icons
     for icon in icons:
-        assert icon["content"] not in ("none", "normal", '""') and "Font Awesome" in icon["font"] and icon["width"] > 5, icon
+        assert (
+            icon["content"] not in ("none", "normal", '""') and "Font Awesome" in icon["font"] and icon["width"] > 5
+        ), icon
     assert page.evaluate("""() => document.fonts.check('900 16px "Font Awesome 6 Free"', '\\uf0c9')""")
     assert not errors
     context.close()

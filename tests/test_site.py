@@ -13,8 +13,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
 
 def site_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if not p.relative_to(site).as_posix().startswith("_static/"))
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).as_posix().startswith("_static/")
+    )
 
 
 def open_page(browser, url: str):
@@ -70,8 +73,11 @@ def test_data_downloads_resolve(built_site):
 
 
 def test_chapters_offer_notebook_data_and_citation(built_site):
-    for name in ("chapters/theory/concept.html", "chapters/cases/fengquan-gujing.html",
-                 "chapters/synthesis/comparison.html"):
+    for name in (
+        "chapters/theory/concept.html",
+        "chapters/cases/fengquan-gujing.html",
+        "chapters/synthesis/comparison.html",
+    ):
         page = (built_site / name).read_text(encoding="utf-8")
         links = re.findall(r'<a href="([^"]+)" download>', page)
         notebooks = [h for h in links if h.endswith(".ipynb")]
@@ -95,16 +101,18 @@ def test_no_serious_accessibility_violations(built_site, site_url, browser):
         for violation in axe.run(page).response["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 node = violation["nodes"][0]
-                failures.append(f"{name}: {violation['id']} ({violation['impact']}) at {node['target']}: {node['html'][:120]}")
+                failures.append(
+                    f"{name}: {violation['id']} ({violation['impact']}) at {node['target']}: {node['html'][:120]}"
+                )
         context.close()
     assert not failures, "\n".join(failures)
 
 
 def test_theme_scripts_are_deferred_except_on_search(built_site):
     def tags(name):
-        return re.findall(r"<script[^>]*\bsrc=\"[^\"]*/?([\w.-]+\.js)[^\"]*\"[^>]*>",
-                          (built_site / name).read_text(encoding="utf-8")), \
-            re.findall(r"<script[^>]*>", (built_site / name).read_text(encoding="utf-8"))
+        return re.findall(
+            r"<script[^>]*\bsrc=\"[^\"]*/?([\w.-]+\.js)[^\"]*\"[^>]*>", (built_site / name).read_text(encoding="utf-8")
+        ), re.findall(r"<script[^>]*>", (built_site / name).read_text(encoding="utf-8"))
 
     _, chapter = tags("chapters/theory/concept.html")
     by_name = {re.search(r"/([\w.-]+\.js)", tag).group(1): tag for tag in chapter if "src=" in tag}

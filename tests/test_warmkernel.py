@@ -45,9 +45,10 @@ def _warm(nb, cwd: Path, docname: str = "probe"):
 
 
 def _one_cell(code: str):
-    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)],
-                                    metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                             "language": "python"}})
+    return nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(code)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
 
 
 def _probe(nb) -> dict:
@@ -137,7 +138,8 @@ def test_provisioner_is_registered_the_documented_way():
 
     assert KernelProvisionerFactory.instance()._check_availability(execution.PROVISIONER)
     (entry,) = __import__("importlib.metadata").metadata.entry_points(
-        group=execution.PROVISIONER_GROUP, name=execution.PROVISIONER)
+        group=execution.PROVISIONER_GROUP, name=execution.PROVISIONER
+    )
     assert entry.load() is WarmProvisioner
 
 
@@ -153,9 +155,11 @@ def test_jupyter_client_and_ipykernel_keep_what_the_fork_uses():
 def test_warm_kernel_inherits_no_pipe_or_socket_from_its_worker(monkeypatch):
     # Popen closes what a new kernel would inherit; a forked kernel must hold no more.
     monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
-    code = ("import os\nkinds = []\nfor fd in os.listdir('/proc/self/fd'):\n    try:\n"
-            "        kinds.append(os.readlink(f'/proc/self/fd/{fd}').split(':')[0])\n"
-            "    except OSError:\n        pass\nprint(sum(k in ('pipe', 'socket') for k in kinds))")
+    code = (
+        "import os\nkinds = []\nfor fd in os.listdir('/proc/self/fd'):\n    try:\n"
+        "        kinds.append(os.readlink(f'/proc/self/fd/{fd}').split(':')[0])\n"
+        "    except OSError:\n        pass\nprint(sum(k in ('pipe', 'socket') for k in kinds))"
+    )
     cold = int(_cold(_one_cell(code), ROOT).cells[0].outputs[0]["text"])
     warm = int(_warm(_one_cell(code), ROOT).cells[0].outputs[0]["text"])
     assert warm <= cold, f"the warm kernel holds {warm} pipes and sockets, a new one {cold}"
@@ -168,8 +172,7 @@ def test_stop_kills_running_notebooks_and_cancels_the_rest(monkeypatch, tmp_path
     monkeypatch.setenv("CASEBOOK_ROOT", str(ROOT))
 
     def sleeper(name: str) -> str:
-        code = (f"import os, pathlib, time\npathlib.Path('{name}.pid').write_text(str(os.getpid()))\n"
-                "time.sleep(600)")
+        code = f"import os, pathlib, time\npathlib.Path('{name}.pid').write_text(str(os.getpid()))\ntime.sleep(600)"
         return nbformat.writes(_one_cell(code))
 
     # One worker: it runs the first notebook, the pool queues the second, the third waits.
@@ -183,22 +186,27 @@ def test_stop_kills_running_notebooks_and_cancels_the_rest(monkeypatch, tmp_path
     start = time.monotonic()
     pool.stop()
     assert time.monotonic() - start < 10
-    with pytest.raises(execution.NotebookFailed, match="running: notebook execution failed: the kernel died "
-                                                       r"\(it was killed by SIGKILL"):
+    with pytest.raises(
+        execution.NotebookFailed,
+        match="running: notebook execution failed: the kernel died "
+        r"\(it was killed by SIGKILL",
+    ):
         futures["running"].result(timeout=0)
-    assert futures["queued"].cancelled() or isinstance(futures["queued"].exception(timeout=0),
-                                                       execution.NotebookFailed)
+    assert futures["queued"].cancelled() or isinstance(futures["queued"].exception(timeout=0), execution.NotebookFailed)
     assert futures["waiting"].cancelled()
     kernels = [int(marker.read_text()) for marker in tmp_path.glob("*.pid") if marker.read_text()]
     assert kernels and not [pid for pid in kernels if _running(pid)]
     assert not execution.kernels_of(pool.worker_pids())
 
 
-@pytest.mark.parametrize("status, said", [
-    (1, " (it exited with status 1)"),
-    (-9, " (it was killed by SIGKILL, as the system does when memory runs out)"),
-    (-11, " (it was killed by SIGSEGV)"),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "status, said",
+    [
+        (1, " (it exited with status 1)"),
+        (-9, " (it was killed by SIGKILL, as the system does when memory runs out)"),
+        (-11, " (it was killed by SIGSEGV)"),
+        (None, ""),
+    ],
+)
 def test_kernel_exit_is_described(status, said):
     assert execution.exit_description(status) == said

@@ -157,8 +157,9 @@ def first_visit(url: str) -> dict:
 
 
 def html_weights(site: Path) -> list[tuple[str, int]]:
-    return sorted((p.relative_to(site).as_posix(), p.stat().st_size)
-                  for p in site.rglob("*.html") if "_static" not in p.parts)
+    return sorted(
+        (p.relative_to(site).as_posix(), p.stat().st_size) for p in site.rglob("*.html") if "_static" not in p.parts
+    )
 
 
 # ---------------------------------------------------------------- Lighthouse
@@ -175,8 +176,11 @@ def lighthouse_binary(work: Path) -> Path | None:
     binary = tool / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         tool.mkdir(parents=True, exist_ok=True)
-        install = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tool), LIGHTHOUSE],
-                                 capture_output=True, text=True)
+        install = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tool), LIGHTHOUSE],
+            capture_output=True,
+            text=True,
+        )
         if install.returncode != 0:
             print(f"  (Lighthouse could not be installed: {install.stderr.strip()[-300:]})")
             return None
@@ -194,9 +198,19 @@ def lighthouse(url: str, work: Path, form_factor: str = "desktop") -> float | No
     report.unlink(missing_ok=True)
     settings = ["--preset=desktop", "--throttling-method=devtools"] if form_factor == "desktop" else []
     result = subprocess.run(
-        [str(binary), url, *settings, "--only-categories=performance", "--output=json",
-         f"--output-path={report}", f"--chrome-flags={CHROME_FLAGS}", "--quiet"],
-        capture_output=True, text=True, env={**os.environ, "CHROME_PATH": chromium()},
+        [
+            str(binary),
+            url,
+            *settings,
+            "--only-categories=performance",
+            "--output=json",
+            f"--output-path={report}",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHROME_PATH": chromium()},
     )
     if result.returncode != 0 or not report.exists():
         print(f"  (Lighthouse failed on {url}: {result.stderr.strip()[-300:]})")
@@ -223,16 +237,20 @@ def template_book(work: Path) -> Path | None:
     if not (book / "_build" / "html" / TEMPLATE_PAGE).exists():
         shutil.rmtree(book, ignore_errors=True)
         create = subprocess.run([jupyter_book(), "create", str(book)], capture_output=True, text=True)
-        built = create.returncode == 0 and subprocess.run(
-            [jupyter_book(), "build", str(book)], capture_output=True, text=True, cwd=book).returncode == 0
+        built = (
+            create.returncode == 0
+            and subprocess.run(
+                [jupyter_book(), "build", str(book)], capture_output=True, text=True, cwd=book
+            ).returncode
+            == 0
+        )
         if not built:
             print("  (Jupyter Book's template book could not be built)")
             return None
     return book / "_build" / "html"
 
 
-def measure_lighthouse(site: Path, pages: list[str], runs: int, work: Path, report,
-                       stock: Path | None = None) -> None:
+def measure_lighthouse(site: Path, pages: list[str], runs: int, work: Path, report, stock: Path | None = None) -> None:
     """Scores per page and form factor: the median of `runs`, with the range and the machine's load.
 
     Runs alternate between pages (and the stock page), so a busy moment does not fall on one page.
@@ -254,8 +272,11 @@ def measure_lighthouse(site: Path, pages: list[str], runs: int, work: Path, repo
             figures = []
             for form_factor in FORM_FACTORS:
                 found = scores.get((page, str(root), form_factor), [])
-                figures.append(f"{form_factor} {median(found):.2f} ({min(found):.2f}-{max(found):.2f})"
-                               if found else f"{form_factor} unavailable")
+                figures.append(
+                    f"{form_factor} {median(found):.2f} ({min(found):.2f}-{max(found):.2f})"
+                    if found
+                    else f"{form_factor} unavailable"
+                )
             report(f"Lighthouse performance, {label} (target >= 0.9, median of {runs})", "; ".join(figures))
     report("machine load after Lighthouse", load())
 
@@ -269,12 +290,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-tests", action="store_true", help="do not time make check and make test")
     parser.add_argument("--checks-only", action="store_true", help="time make check and make test only")
     parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
-    parser.add_argument("--all-pages", action="store_true",
-                        help="Lighthouse on every page (default: a text, a chart and the heaviest page)")
-    parser.add_argument("--lighthouse-only", action="store_true",
-                        help="only Lighthouse, on the site already built in _build/html (make book)")
-    parser.add_argument("--skip-template", action="store_true",
-                        help="do not measure Jupyter Book's template book beside this one")
+    parser.add_argument(
+        "--all-pages",
+        action="store_true",
+        help="Lighthouse on every page (default: a text, a chart and the heaviest page)",
+    )
+    parser.add_argument(
+        "--lighthouse-only",
+        action="store_true",
+        help="only Lighthouse, on the site already built in _build/html (make book)",
+    )
+    parser.add_argument(
+        "--skip-template", action="store_true", help="do not measure Jupyter Book's template book beside this one"
+    )
     args = parser.parse_args(argv)
     root = paths.root()
     rows: list[tuple[str, str]] = []
@@ -348,16 +376,21 @@ def main(argv: list[str] | None = None) -> int:
         site = ours / "_build" / "html"
         weights = html_weights(site)
         chapter_html = dict(weights)[CHART_PAGE]
-        report("HTML per page (min / median / max)",
-               f"{min(w for _, w in weights) / 1024:.0f} / {median([w for _, w in weights]) / 1024:.0f} / "
-               f"{max(w for _, w in weights) / 1024:.0f} KiB over {len(weights)} pages")
+        report(
+            "HTML per page (min / median / max)",
+            f"{min(w for _, w in weights) / 1024:.0f} / {median([w for _, w in weights]) / 1024:.0f} / "
+            f"{max(w for _, w in weights) / 1024:.0f} KiB over {len(weights)} pages",
+        )
         static = sum(p.stat().st_size for p in (site / "_static").rglob("*") if p.is_file())
         report("shared assets in _static (all pages, uncompressed)", f"{static / 1024 / 1024:.1f} MiB")
         with serve(site) as url:
             for page in (TEXT_PAGE, CHART_PAGE):
                 visit = first_visit(f"{url}/{page}")
-                report(f"first visit to {page} (gzip)", f"{visit['bytes'] / 1024:.0f} KiB in {visit['requests']} requests"
-                       + (f" (HTML {chapter_html / 1024:.0f} KiB uncompressed)" if page == CHART_PAGE else ""))
+                report(
+                    f"first visit to {page} (gzip)",
+                    f"{visit['bytes'] / 1024:.0f} KiB in {visit['requests']} requests"
+                    + (f" (HTML {chapter_html / 1024:.0f} KiB uncompressed)" if page == CHART_PAGE else ""),
+                )
         if not args.skip_lighthouse:
             lighthouse_section(site, weights)
 

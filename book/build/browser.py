@@ -9,12 +9,19 @@ import os
 from pathlib import Path
 
 # Without the background-networking flags Chromium tries hosts this machine cannot reach.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 INSTALL_HINT = "install Debian's chromium (`sudo apt-get install -y chromium`) or set CASEBOOK_CHROMIUM"
 # Asks for every chart and formula to be drawn now; true once all are (polled before printing).
 DRAW_EVERYTHING = (Path(__file__).resolve().parent.parent / "static" / "casebook-draw-everything.js").read_text(
-    encoding="utf-8")
+    encoding="utf-8"
+)
 
 
 def chromium_path() -> Path:

@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 
 from book import paths
-from book.charts import VEGALITE_MIME_TYPE as VEGA_LITE_MIME
 from book.build.execution import chapter_sources
+from book.charts import VEGALITE_MIME_TYPE as VEGA_LITE_MIME
 
 FOLDER = "_bundles"
 # What the chapters' code imports, and a kernel to run it.
@@ -35,9 +35,11 @@ def requirements_txt() -> str:
 
 
 def readme(name: str, title: str) -> str:
-    return (f"{title}: a chapter of The Co-production Casebook, with its data and code.\n"
-            "Install the pinned packages: python -m pip install -r requirements.txt\n"
-            f"Then open {name}.ipynb in Jupyter and run it; book/ and data/ must stay beside it.\n")
+    return (
+        f"{title}: a chapter of The Co-production Casebook, with its data and code.\n"
+        "Install the pinned packages: python -m pip install -r requirements.txt\n"
+        f"Then open {name}.ipynb in Jupyter and run it; book/ and data/ must stay beside it.\n"
+    )
 
 
 def portable_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -52,8 +54,9 @@ def portable_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def bundle_bytes(docname: str, title: str, notebook: nbformat.NotebookNode, reads: list[dict],
-                 root: Path | None = None) -> bytes:
+def bundle_bytes(
+    docname: str, title: str, notebook: nbformat.NotebookNode, reads: list[dict], root: Path | None = None
+) -> bytes:
     root = root or paths.root()
     name = docname.rsplit("/", 1)[-1]
     files: dict[str, bytes] = {}

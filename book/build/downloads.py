@@ -14,22 +14,26 @@ def add_book_pdf(app, pagename, templatename, context, doctree) -> None:
     if group is None or "pathto" not in context:
         return
     if context.get("casebook_bundle"):
-        group["buttons"].append({
+        group["buttons"].append(
+            {
+                "type": "link",
+                "url": context["pathto"](context["casebook_bundle"], 1),
+                "text": "Chapter bundle (.zip)",
+                "tooltip": "Download the chapter with its data and code, to run in Jupyter",
+                "icon": "fas fa-file-zipper",
+                "label": "download-bundle-button",
+            }
+        )
+    group["buttons"].append(
+        {
             "type": "link",
-            "url": context["pathto"](context["casebook_bundle"], 1),
-            "text": "Chapter bundle (.zip)",
-            "tooltip": "Download the chapter with its data and code, to run in Jupyter",
-            "icon": "fas fa-file-zipper",
-            "label": "download-bundle-button",
-        })
-    group["buttons"].append({
-        "type": "link",
-        "url": context["pathto"](PDF_NAME, 1),
-        "text": "Whole book (.pdf)",
-        "tooltip": "Download the whole book as one PDF",
-        "icon": "fas fa-book",
-        "label": "download-book-pdf-button",
-    })
+            "url": context["pathto"](PDF_NAME, 1),
+            "text": "Whole book (.pdf)",
+            "tooltip": "Download the whole book as one PDF",
+            "icon": "fas fa-book",
+            "label": "download-book-pdf-button",
+        }
+    )
 
 
 def setup(app) -> None:

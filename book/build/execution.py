@@ -37,14 +37,27 @@ MANIFEST_NAME = "casebook-executions.json"
 # chapter modules are added by chapter_modules(). Named here so that the build's own process
 # never imports book.build.warmkernel.
 KERNEL_PRELOAD = [
-    "book.build.lifeline", "__main__", "book.build.warmkernel", "ipykernel.kernelapp", "IPython", "pandas", "numpy", "altair",
-    "yaml", "myst_nb", "nbclient", "jupyter_cache.executors.utils",
+    "book.build.lifeline",
+    "__main__",
+    "book.build.warmkernel",
+    "ipykernel.kernelapp",
+    "IPython",
+    "pandas",
+    "numpy",
+    "altair",
+    "yaml",
+    "myst_nb",
+    "nbclient",
+    "jupyter_cache.executors.utils",
 ]
+
+
 def chapter_sources() -> list[Path]:
     """The code chapters can import: every module of `book` outside book/build/."""
     build = paths.PACKAGE_DIR / "build"
-    return sorted(p for p in paths.PACKAGE_DIR.rglob("*.py")
-                  if not p.is_relative_to(build) and "__pycache__" not in p.parts)
+    return sorted(
+        p for p in paths.PACKAGE_DIR.rglob("*.py") if not p.is_relative_to(build) and "__pycache__" not in p.parts
+    )
 
 
 def chapter_modules() -> list[str]:
@@ -148,8 +161,12 @@ class Manifest:
                 deps.append({**dep, "digest": dependency_digest(dep, root)})
         key = hashlib.sha256(json.dumps([code_hash, package, deps], sort_keys=True).encode()).hexdigest()
         self.entries[docname] = {
-            "key": key, "code_hash": code_hash, "package": package, "reads": deps,
-            "seconds": round(run.seconds, 3), "executed": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "key": key,
+            "code_hash": code_hash,
+            "package": package,
+            "reads": deps,
+            "seconds": round(run.seconds, 3),
+            "executed": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
 
 
@@ -205,8 +222,9 @@ def _execute(docname: str, notebook: str, cwd: str, root: str, timeout: int) -> 
             # Outputs are all in by the time the kernel is shut down, so it is killed rather than
             # asked to stop: a kernel asked while a cell still runs (one that timed out) fails
             # to answer and prints that failure's traceback into the build's output.
-            result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=False,
-                                         shutdown_kernel="immediate", **warm)
+            result = single_nb_execution(
+                nb, cwd=cwd, timeout=timeout, allow_errors=False, shutdown_kernel="immediate", **warm
+            )
         except Exception as error:  # the kernel died, or would not start
             raise NotebookFailed(failure_message(docname, error, timeout)) from None
         if result.err is not None:  # a cell raised an error, or timed out
@@ -218,8 +236,10 @@ def _check_provisioner() -> None:
     from importlib.metadata import entry_points
 
     if not entry_points(group=PROVISIONER_GROUP, name=PROVISIONER):
-        raise RuntimeError(f"the kernel provisioner '{PROVISIONER}' is not registered: reinstall the package "
-                           "(`make` does it; or `pip install -e .`), or set CASEBOOK_WARM_KERNELS=0")
+        raise RuntimeError(
+            f"the kernel provisioner '{PROVISIONER}' is not registered: reinstall the package "
+            "(`make` does it; or `pip install -e .`), or set CASEBOOK_WARM_KERNELS=0"
+        )
 
 
 def warm_context():
@@ -248,7 +268,7 @@ class _RecordingContext:
     def __getattr__(self, name: str):
         return getattr(self._context, name)
 
-    def Process(self, *args, **kwargs):  # noqa: N802 -- multiprocessing's name
+    def Process(self, *args, **kwargs):
         process = self._context.Process(*args, **kwargs)
         self.processes.append(process)
         return process
@@ -295,9 +315,12 @@ class Pool:
     def __init__(self, workers: int):
         self._context = _RecordingContext(warm_context())
         # Warm: one notebook per worker, as a fresh worker has a single thread and can fork its kernel.
-        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=self._context,
-                                             max_tasks_per_child=1 if warm_kernels() else None,
-                                             initializer=lifeline.die_with_parent)
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=self._context,
+            max_tasks_per_child=1 if warm_kernels() else None,
+            initializer=lifeline.die_with_parent,
+        )
         self._stopped = False
 
     def submit(self, *args) -> Future:
@@ -323,8 +346,9 @@ class Pool:
         if self._stopped:
             return
         self._stopped = True
-        closer = threading.Thread(target=self._executor.shutdown, kwargs={"cancel_futures": True},
-                                  name="casebook-pool-stop", daemon=True)
+        closer = threading.Thread(
+            target=self._executor.shutdown, kwargs={"cancel_futures": True}, name="casebook-pool-stop", daemon=True
+        )
         closer.start()
         start = time.monotonic()
         while closer.is_alive() and time.monotonic() - start < within:

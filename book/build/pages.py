@@ -48,8 +48,9 @@ def write_executed_notebook(app, docname: str) -> str | None:
     return name
 
 
-def extras_html(pathto, docname: str, title: str, notebook: str | None, datasets: list[str], book,
-                bundle: str | None = None) -> str:
+def extras_html(
+    pathto, docname: str, title: str, notebook: str | None, datasets: list[str], book, bundle: str | None = None
+) -> str:
     """The 'Downloads' and 'Cite this chapter' block appended to a chapter page.
 
     `book` is the book's metadata (book.build.metadata): the citation gives the page's absolute
@@ -57,21 +58,25 @@ def extras_html(pathto, docname: str, title: str, notebook: str | None, datasets
     """
     items = []
     if bundle:
-        items.append(f'<li><a href="{html.escape(pathto(bundle, 1))}" download>The chapter to run anywhere '
-                     "(.zip: notebook, data, code and pinned requirements)</a></li>")
+        items.append(
+            f'<li><a href="{html.escape(pathto(bundle, 1))}" download>The chapter to run anywhere '
+            "(.zip: notebook, data, code and pinned requirements)</a></li>"
+        )
     if notebook:
         href = pathto("_sources", 1) + "/" + notebook
         items.append(f'<li><a href="{html.escape(href)}" download>Executed notebook (.ipynb)</a></li>')
     for dataset in datasets:
         items.append(f'<li><a href="{html.escape(pathto(dataset, 1))}" download>{html.escape(dataset)}</a></li>')
     downloads = (
-        '<h2 id="downloads">Downloads</h2>\n<ul class="casebook-downloads">' + "".join(items) + "</ul>"
-        if items else ""
+        '<h2 id="downloads">Downloads</h2>\n<ul class="casebook-downloads">' + "".join(items) + "</ul>" if items else ""
     )
     plain_title = html.unescape(title)
     address = book.page_url(docname)
-    where = (f'<a href="{html.escape(address)}">{html.escape(address)}</a>' if book.url
-             else f"Page <code>{html.escape(address)}</code>")
+    where = (
+        f'<a href="{html.escape(address)}">{html.escape(address)}</a>'
+        if book.url
+        else f"Page <code>{html.escape(address)}</code>"
+    )
     citation = (
         f"{html.escape(book.authors)} ({html.escape(book.year)}). “{html.escape(plain_title)}.” In "
         f"<em>{html.escape(book.title)}</em>, version {html.escape(book.version)}. {where}. "
@@ -91,7 +96,6 @@ def fix_theme_html(body: str) -> str:
     """Accessibility fixes to HTML the theme and extensions generate."""
     # The bibliography's container claims role=list but its children are bibliography entries.
     return body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
-
 
 
 # ---------------------------------------------------------------- Chinese text
@@ -128,7 +132,7 @@ def mark_chinese(page: str) -> str:
     stack: list[tuple[str, bool]] = []  # open elements: (name, inside Chinese or skipped text)
     position = 0
     while (token := _TOKEN.search(page, position)) is not None:
-        text = page[position:token.start()]
+        text = page[position : token.start()]
         out.append(text if stack and stack[-1][1] else _wrap_runs(text))
         out.append(token.group(0))
         position = token.end()

@@ -14,6 +14,7 @@ from pathlib import Path
 from book import paths
 from book.build.browser import CHROMIUM_ARGS, DRAW_EVERYTHING, chromium
 
+
 def single_page(html_file: Path) -> Path:
     """The page holding the whole book.
 
@@ -32,10 +33,14 @@ def single_page(html_file: Path) -> Path:
 PDF_STYLE = Path(__file__).resolve().parent.parent / "static" / "casebook-pdf.css"
 PDF_NAME = "co-production-casebook.pdf"
 # Stated on the first page, since the printed book leaves the solutions out.
-FIRST_PAGE_NOTE = ("This PDF edition of the book omits the solutions to the exercises; they are in the "
-                   "online edition, under each exercise.")
-FOOTER = ('<div style="font-size:9px;width:100%;text-align:center;color:#555">'
-          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+FIRST_PAGE_NOTE = (
+    "This PDF edition of the book omits the solutions to the exercises; they are in the "
+    "online edition, under each exercise."
+)
+FOOTER = (
+    '<div style="font-size:9px;width:100%;text-align:center;color:#555">'
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
 
 
 async def _html_to_pdf(html_file, pdf_file):
@@ -48,18 +53,33 @@ async def _html_to_pdf(html_file, pdf_file):
         await page.goto(Path(html_file).resolve().as_uri(), wait_until="networkidle")
         await page.wait_for_function(DRAW_EVERYTHING, polling=500, timeout=120_000)
         await page.add_style_tag(path=str(PDF_STYLE))
-        await page.evaluate("""note => {
+        # Bookmarks are taken from the headings' text: one plain text run each, without the
+        # permalink sign or nested markup, so titles keep their spaces and appear once.
+        await page.evaluate("""() => document.querySelectorAll("h1, h2, h3, h4").forEach(h => {
+            h.querySelectorAll(".headerlink").forEach(a => a.remove());
+            h.textContent = h.textContent.replace(/\\s+/g, " ").trim();
+        })""")
+        await page.evaluate(
+            """note => {
             const first = document.querySelector("main h1, article h1, h1");
             const box = document.createElement("p");
             box.className = "casebook-pdf-note";
             box.textContent = note;
             first.after(box);
-        }""", FIRST_PAGE_NOTE)
+        }""",
+            FIRST_PAGE_NOTE,
+        )
         # Bookmarks from the headings, a tagged (accessible) PDF, and page numbers in the footer.
-        await page.pdf(path=str(pdf_file), margin={"top": "0.6in", "bottom": "0.7in",
-                                                   "left": "0.5in", "right": "0.5in"},
-                       print_background=True, outline=True, tagged=True, display_header_footer=True,
-                       header_template="<span></span>", footer_template=FOOTER)
+        await page.pdf(
+            path=str(pdf_file),
+            margin={"top": "0.6in", "bottom": "0.7in", "left": "0.5in", "right": "0.5in"},
+            print_background=True,
+            outline=True,
+            tagged=True,
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=FOOTER,
+        )
         await browser.close()
 
 
@@ -71,8 +91,10 @@ def build_pdf() -> Path:
     jupyter_book.pdf._html_to_pdf = _html_to_pdf
     root = paths.root()
     work = root / "_build" / "pdf-build"  # keeps the single-page build away from the site
-    main(["build", str(root), "--builder", "pdfhtml", "--path-output", str(work), "-W", "-n",
-          "--keep-going"], standalone_mode=False)
+    main(
+        ["build", str(root), "--builder", "pdfhtml", "--path-output", str(work), "-W", "-n", "--keep-going"],
+        standalone_mode=False,
+    )
     target = root / "_build" / "pdf" / PDF_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(work / "_build" / "pdf" / "book.pdf", target)

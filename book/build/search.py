@@ -25,12 +25,12 @@ _HAN_RUN = re.compile(f"[{HAN}]+")
 
 def han_terms(run: str) -> list[str]:
     """The index terms of a run of Chinese characters: its characters and pairs of them."""
-    return list(run) + [run[i:i + 2] for i in range(len(run) - 1)]
+    return list(run) + [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def query_terms(run: str) -> list[str]:
     """The terms a query's Chinese run is looked up by: every one must be on a page."""
-    return [run] if len(run) < 3 else [run[i:i + 2] for i in range(len(run) - 1)]
+    return [run] if len(run) < 3 else [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 # The search page's splitter: words as Sphinx splits them, then Chinese runs as pairs

@@ -32,7 +32,7 @@ from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
 from book import csvfile, schema
-from book.build import bundles, downloads, execution, metadata, pages, search, teaching, vega
+from book.build import bundles, downloads, execution, metadata, pages, search, teaching, vega, web
 
 logger = logging.getLogger(__name__)
 
@@ -362,12 +362,14 @@ class CasebookBuild:
         if notebook:
             context["ipynb_source"] = notebook  # the theme's download menu offers it too
             title = html.unescape(re.sub("<[^>]+>", "", context.get("title", "")))
-            bundle = bundles.write_bundle(Path(app.outdir), pagename, title,
-                                          Path(app.outdir) / "_sources" / notebook, entry["reads"])
+            bundle = bundles.write_bundle(
+                Path(app.outdir), pagename, title, Path(app.outdir) / "_sources" / notebook, entry["reads"]
+            )
             context["casebook_bundle"] = bundle
         datasets = sorted(dep["path"] for dep in entry["reads"] if dep["path"].endswith(".csv"))
-        context["body"] += pages.extras_html(context["pathto"], pagename, context.get("title", ""),
-                                             notebook, datasets, metadata.load(self.root), bundle)
+        context["body"] += pages.extras_html(
+            context["pathto"], pagename, context.get("title", ""), notebook, datasets, metadata.load(self.root), bundle
+        )
 
     # ------------------------------------------------------------ end of build
 
@@ -409,5 +411,6 @@ def setup(app: Sphinx) -> dict:
     search.setup(app)  # Chinese terms found by a part of them
     CasebookBuild(app).connect()
     downloads.setup(app)
+    web.setup(app)
     # Parallel reading is safe: notebooks are collected before Sphinx forks its readers.
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

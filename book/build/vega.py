@@ -35,7 +35,8 @@ def versions() -> dict[str, str]:
 def loader_js() -> str:
     script = (STATIC / LOADER).read_text(encoding="utf-8")
     return script.replace("__CASEBOOK_VEGA_VERSIONS__", json.dumps(versions())).replace(
-        "__CASEBOOK_VEGA_BUNDLE__", bundle_name())
+        "__CASEBOOK_VEGA_BUNDLE__", bundle_name()
+    )
 
 
 def bundle_name() -> str:

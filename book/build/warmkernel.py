@@ -41,8 +41,7 @@ PROVISIONER_NAME = "casebook-warm"
 def _fresh_path() -> list[str]:
     """sys.path as a new interpreter has it, less the script folder ipykernel_launcher removes."""
     probe = "import json, sys; print(json.dumps(sys.path[1:]))"
-    return json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                                     check=True).stdout)
+    return json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout)
 
 
 FRESH_PATH = _fresh_path()
@@ -103,8 +102,11 @@ class ForkedKernel:
 
 
 def _is_this_ipykernel(cmd: list[str]) -> bool:
-    return (len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]
-            and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable))
+    return (
+        len(cmd) >= 3
+        and cmd[1:3] == ["-m", "ipykernel_launcher"]
+        and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
+    )
 
 
 def thread_count() -> int:
@@ -116,8 +118,10 @@ def check_single_thread() -> None:
     # Only the forking thread survives a fork: a lock another thread held stays locked forever.
     threads = thread_count()
     if threads != 1:
-        raise RuntimeError(f"a warm kernel must be forked from a single-threaded process, but this one "
-                           f"runs {threads} threads; set CASEBOOK_WARM_KERNELS=0 to start kernels the usual way")
+        raise RuntimeError(
+            f"a warm kernel must be forked from a single-threaded process, but this one "
+            f"runs {threads} threads; set CASEBOOK_WARM_KERNELS=0 to start kernels the usual way"
+        )
 
 
 def _close_inherited_files() -> None:
