@@ -313,3 +313,21 @@ def test_pages_load_no_icon_script_and_icons_still_draw(built_site, site_url, br
         return icon.right - text;}""")
     assert overlap <= 1, f"the search icon covers {overlap:.0f} px of the search text"
     context.close()
+
+
+# ---------------------------------------------------------------- printing
+
+
+def test_printed_pages_wrap_code_and_tables_and_hide_controls(site_url, browser):
+    """On paper nothing runs off the page, and no button that only works on screen is printed."""
+    context, page, _ = open_at(browser, f"{site_url}/chapters/synthesis/comparison.html", 794)
+    page.emulate_media(media="print")
+    toggles = page.locator("details.hide > summary, button.toggle-button")
+    assert toggles.count() > 0, "the test needs a show-code toggle on the page"
+    shown = page.evaluate("""() => [...document.querySelectorAll('details.hide > summary, button.toggle-button')]
+        .filter(b => getComputedStyle(b).display !== 'none').length""")
+    assert shown == 0, f"{shown} show-code toggles printed"
+    wide = page.evaluate("""() => [...document.querySelectorAll('pre, .casebook-table-scroll')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).length""")
+    assert wide == 0, f"{wide} blocks of code or tables run off the printed page"
+    context.close()
