@@ -331,3 +331,17 @@ def test_printed_pages_wrap_code_and_tables_and_hide_controls(site_url, browser)
         .filter(e => e.scrollWidth > e.clientWidth + 1).length""")
     assert wide == 0, f"{wide} blocks of code or tables run off the printed page"
     context.close()
+
+
+def test_formulas_load_mathjax_only_when_reached(site_url, browser):
+    """MathJax waits until a formula nears the screen, then typesets it."""
+    context, page, errors = open_at(browser, f"{site_url}/chapters/theory/models.html", PHONE)
+    formulas = page.locator(".math")
+    first = formulas.first
+    # Beyond the viewport and the half-screen margin at which formulas start loading.
+    assert first.bounding_box()["y"] > 1.5 * 850, "the test needs the first formula below the fold"
+    assert page.locator('script[src*="mathjax/tex-"]').count() == 0, "MathJax loaded before any formula was near"
+    first.scroll_into_view_if_needed()
+    first.locator("mjx-math").wait_for(state="attached", timeout=20000)
+    assert not errors
+    context.close()

@@ -35,6 +35,7 @@ from book import csvfile, schema
 from book.build import bundles, downloads, execution, metadata, pages, search, teaching, vega, web
 
 logger = logging.getLogger(__name__)
+MATH_LOADER = "casebook-math-loader.js"
 
 # Inline scripts on every page assign to this file's global, so it must load before them.
 RENDER_BLOCKING = ("documentation_options.js",)
@@ -337,6 +338,12 @@ class CasebookBuild:
         scripts[:] = [s for s in scripts if not _is_thebe(s)]
         styles = context.get("css_files", [])
         styles[:] = [s for s in styles if not _is_thebe(s)]  # its stylesheet goes with it
+        # MathJax loads when a formula nears the viewport (book/static/casebook-math-loader.js).
+        maths = [s for s in scripts if "mathjax/tex-" in str(getattr(s, "filename", "") or "")]
+        if maths:
+            scripts[:] = [s for s in scripts if s not in maths]
+            loader = (vega.STATIC / MATH_LOADER).read_text(encoding="utf-8")
+            app.add_js_file(None, body=loader.replace("__CASEBOOK_MATHJAX__", str(maths[0].filename)), priority=400)
         if pagename != "search":
             deferred = [s for s in scripts if _deferrable(s)]
             scripts[:] = [s for s in scripts if not _deferrable(s)]

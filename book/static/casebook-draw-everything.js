@@ -2,6 +2,7 @@
 // Polled until it returns true, as MathJax may still be starting up on the first polls.
 () => {
   if (window.casebookVega) { window.casebookVega.drawAll(); }
+  if (window.casebookMath) { window.casebookMath.load(); }
   const maths = window.MathJax && window.MathJax.startup && window.MathJax.startup.document;
   if (maths && maths.lazyTypesetAll && document.querySelector("mjx-lazy") && !window.casebookTypesetting) {
     window.casebookTypesetting = maths.lazyTypesetAll().finally(() => { window.casebookTypesetting = null; });
