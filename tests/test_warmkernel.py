@@ -192,8 +192,10 @@ def test_stop_kills_running_notebooks_and_cancels_the_rest(monkeypatch, tmp_path
         r"\(it was killed by SIGKILL",
     ):
         futures["running"].result(timeout=0)
-    assert futures["queued"].cancelled() or isinstance(futures["queued"].exception(timeout=0), execution.NotebookFailed)
-    assert futures["waiting"].cancelled()
+    # The pool may already have handed a waiting notebook to its call queue: either way it never runs.
+    for name in ("queued", "waiting"):
+        assert futures[name].cancelled() or isinstance(futures[name].exception(timeout=0), execution.NotebookFailed)
+    assert not (tmp_path / "waiting.pid").exists(), "a notebook after the failure still ran"
     kernels = [int(marker.read_text()) for marker in tmp_path.glob("*.pid") if marker.read_text()]
     assert kernels and not [pid for pid in kernels if _running(pid)]
     assert not execution.kernels_of(pool.worker_pids())
