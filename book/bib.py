@@ -87,7 +87,7 @@ def _field(entry, name: str) -> str:
     return str(field.value) if field else ""
 
 
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
     """BibTeX text as a reader sees it: braces and escapes dropped."""
     return re.sub(r"\\(.)", r"\1", text.replace("{", "").replace("}", "")).strip()
 
@@ -95,8 +95,8 @@ def _plain(text: str) -> str:
 def _surname(author: str) -> str:
     author = author.strip()
     if author.startswith("{") and author.endswith("}"):
-        return _plain(author)  # an organisation, written {{Name}}
-    return _plain(author.split(",", 1)[0] if "," in author else author.split()[-1])
+        return plain_text(author)  # an organisation, written {{Name}}
+    return plain_text(author.split(",", 1)[0] if "," in author else author.split()[-1])
 
 
 def _split_authors(field: str) -> list[str]:
@@ -115,7 +115,7 @@ def citation_label(key: str, bibliography: Bibliography | None = None) -> str:
     entry = (bibliography or load()).entries[key]
     names = [_surname(a) for a in _split_authors(_field(entry, "author") or _field(entry, "editor")) if a.strip()]
     if not names:
-        who = _plain(_field(entry, "title"))
+        who = plain_text(_field(entry, "title"))
     elif len(names) == 1:
         who = names[0]
     elif len(names) == 2:

@@ -101,9 +101,13 @@ def bottleneck_table() -> pd.DataFrame:
 ASSESSMENTS = ["shown", "partly shown", "not shown", "unknown"]
 
 
-def bottleneck_findings(bottleneck_id: str) -> str:
-    """'shown in A; partly shown in B and C (two of three cases)': the cases under each assessment."""
-    rows = bottleneck_table().query("bottleneck_id == @bottleneck_id")
+def bottleneck_findings(bottleneck_id: str, table: pd.DataFrame | None = None) -> str:
+    """'shown in A; partly shown in B and C (two of three cases)': the cases under each assessment.
+
+    `table` is bottleneck_table(), when the caller already has it.
+    """
+    table = bottleneck_table() if table is None else table
+    rows = table[table.bottleneck_id == bottleneck_id]
     parts = [
         f"{assessment} in {which_cases(list(rows[rows.assessment == assessment].case_id))}"
         for assessment in ASSESSMENTS

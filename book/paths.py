@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Styles and scripts the build serves with every site, and the PDF and browser helpers use.
+STATIC_DIR = PACKAGE_DIR / "static"
 
 
 def root() -> Path:

@@ -53,8 +53,7 @@ def test_bundle_runs_in_an_empty_folder(built_site, tmp_path, chapter):
     # A kernel that cannot see the repository: no CASEBOOK_ROOT, started in the bundle's folder.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEBOOK_", "PYTHONPATH"))}
     client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
-    client.km_kwargs = {"env": env}  # nbclient passes these on to the kernel manager
-    client.execute(env=env)
+    client.execute(env=env)  # passed on to the kernel's start
     where = notebook.cells[-1].outputs[0]["text"].split()
     assert where[0].startswith(str(folder)) and where[1] == str(folder), where
     notebook.cells.pop()

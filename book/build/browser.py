@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from book import paths
+
 # Without the background-networking flags Chromium tries hosts this machine cannot reach.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -19,9 +21,7 @@ CHROMIUM_ARGS = [
 ]
 INSTALL_HINT = "install Debian's chromium (`sudo apt-get install -y chromium`) or set CASEBOOK_CHROMIUM"
 # Asks for every chart and formula to be drawn now; true once all are (polled before printing).
-DRAW_EVERYTHING = (Path(__file__).resolve().parent.parent / "static" / "casebook-draw-everything.js").read_text(
-    encoding="utf-8"
-)
+DRAW_EVERYTHING = (paths.STATIC_DIR / "casebook-draw-everything.js").read_text(encoding="utf-8")
 
 
 def chromium_path() -> Path:

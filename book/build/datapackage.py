@@ -36,7 +36,7 @@ def resource_name(csv: Path) -> str:
 def _source(key: str, library: bib.Bibliography) -> dict:
     entry = library.entries[key]
     fields = {name: str(field.value) for name, field in entry.fields_dict.items()}
-    source = {"title": f"{bib.citation_label(key, library)}. {bib._plain(fields.get('title', ''))}", "key": key}
+    source = {"title": f"{bib.citation_label(key, library)}. {bib.plain_text(fields.get('title', ''))}", "key": key}
     if fields.get("url"):
         source["path"] = fields["url"]
     elif fields.get("doi"):

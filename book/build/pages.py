@@ -16,7 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+from book import paths
+
 SCRIPTS = ("casebook-sidebar-toggles.js",)  # every page, deferred
 
 
@@ -24,7 +25,7 @@ def write_static(folder: Path) -> None:
     """Copy the pages' own scripts into `folder` (a static path of the build)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in SCRIPTS:
-        shutil.copyfile(STATIC / name, folder / name)
+        shutil.copyfile(paths.STATIC_DIR / name, folder / name)
 
 
 def write_executed_notebook(app, docname: str) -> str | None:

@@ -30,7 +30,7 @@ def single_page(html_file: Path) -> Path:
     return copy
 
 
-PDF_STYLE = Path(__file__).resolve().parent.parent / "static" / "casebook-pdf.css"
+PDF_STYLE = paths.STATIC_DIR / "casebook-pdf.css"
 PDF_NAME = "co-production-casebook.pdf"
 # Stated on the first page, since the printed book leaves the solutions out.
 FIRST_PAGE_NOTE = (

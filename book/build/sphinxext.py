@@ -31,7 +31,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
-from book import csvfile, schema
+from book import csvfile, paths, schema
 from book.build import bundles, downloads, execution, metadata, pages, search, teaching, vega, web
 
 logger = logging.getLogger(__name__)
@@ -146,6 +146,7 @@ class CasebookBuild:
     def __init__(self, app: Sphinx):
         self.app = app
         self.root = Path(app.srcdir).resolve()
+        self.book: metadata.Metadata | None = None  # read once, when the configuration is
         self.manifest: execution.Manifest | None = None
         self.package = ""
         self.hashes: dict[str, str] = {}
@@ -187,7 +188,7 @@ class CasebookBuild:
 
     def set_metadata(self, app: Sphinx, config) -> None:
         # One source for the version (pyproject.toml); the repository's buttons follow its address.
-        book = metadata.load(self.root)
+        self.book = book = metadata.load(self.root)
         config.version = config.version or book.version
         config.release = config.release or book.version
         options = config.html_theme_options
@@ -200,7 +201,7 @@ class CasebookBuild:
         # Pages are rewritten (not re-executed) when the build's own code or the pages' static
         # files change: Sphinx copies static files, and stamps their links with a checksum,
         # only when it writes pages.
-        code = sorted(Path(__file__).parent.rglob("*.py")) + sorted(pages.STATIC.glob("*.*"))
+        code = sorted(Path(__file__).parent.rglob("*.py")) + sorted(paths.STATIC_DIR.glob("*.*"))
         config.casebook_code = hashlib.sha256(b"".join(p.read_bytes() for p in code)).hexdigest()
         # Notebooks, the validator and the loader read the copy of the book being built.
         os.environ["CASEBOOK_ROOT"] = str(self.root)
@@ -342,7 +343,7 @@ class CasebookBuild:
         maths = [s for s in scripts if "mathjax/tex-" in str(getattr(s, "filename", "") or "")]
         if maths:
             scripts[:] = [s for s in scripts if s not in maths]
-            loader = (vega.STATIC / MATH_LOADER).read_text(encoding="utf-8")
+            loader = vega.static_text(MATH_LOADER)
             app.add_js_file(None, body=loader.replace("__CASEBOOK_MATHJAX__", str(maths[0].filename)), priority=400)
         if pagename != "search":
             deferred = [s for s in scripts if _deferrable(s)]
@@ -375,7 +376,7 @@ class CasebookBuild:
             context["casebook_bundle"] = bundle
         datasets = sorted(dep["path"] for dep in entry["reads"] if dep["path"].endswith(".csv"))
         context["body"] += pages.extras_html(
-            context["pathto"], pagename, context.get("title", ""), notebook, datasets, metadata.load(self.root), bundle
+            context["pathto"], pagename, context.get("title", ""), notebook, datasets, self.book, bundle
         )
 
     # ------------------------------------------------------------ end of build

@@ -8,6 +8,7 @@ and draws the chart, so text paints first and unseen charts cost nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -16,7 +17,8 @@ from pathlib import Path
 import altair as alt
 import vl_convert
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+from book import paths
+
 PAGE_STYLE = "casebook.css"  # every page: tables, fonts, print
 STYLE = "casebook-charts.css"  # pages with charts
 LOADER = "casebook-vega-loader.js"  # inlined into pages with charts
@@ -32,8 +34,14 @@ def versions() -> dict[str, str]:
     }
 
 
+@functools.cache
+def static_text(name: str) -> str:
+    """A script from book/static/, read once per build (pages inline it)."""
+    return (paths.STATIC_DIR / name).read_text(encoding="utf-8")
+
+
 def loader_js() -> str:
-    script = (STATIC / LOADER).read_text(encoding="utf-8")
+    script = static_text(LOADER)
     return script.replace("__CASEBOOK_VEGA_VERSIONS__", json.dumps(versions())).replace(
         "__CASEBOOK_VEGA_BUNDLE__", bundle_name()
     )
@@ -48,7 +56,7 @@ def write_static(folder: Path) -> Path:
     """Write the stylesheets and the bundle into `folder` (the bundle only when missing)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in (STYLE, PAGE_STYLE):
-        shutil.copyfile(STATIC / name, folder / name)
+        shutil.copyfile(paths.STATIC_DIR / name, folder / name)
     bundle = folder / bundle_name()
     if not bundle.exists():
         for stale in folder.glob("casebook-vega-*.js"):
