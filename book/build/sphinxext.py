@@ -10,7 +10,8 @@
   notebook is collected before reading starts (env-before-read-docs).
 - html-page-context: pages that draw a chart get the Vega loader, which fetches the bundle from
   the site itself when the first chart nears the viewport.
-- build-finished: Chinese text on every page is marked lang="zh-Hans" (book/build/pages.py).
+- build-finished: Chinese text on every page is marked lang="zh-Hans" (book/build/pages.py); the
+  theme's icon font and stylesheet keep only the icons the site shows (book/build/assets.py).
 
 One CasebookBuild per Sphinx application holds the run's state.
 """
@@ -32,7 +33,7 @@ from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
 from book import csvfile, paths, schema
-from book.build import bundles, downloads, execution, metadata, pages, search, teaching, vega, web
+from book.build import assets, bundles, downloads, execution, metadata, pages, search, teaching, vega, web
 
 logger = logging.getLogger(__name__)
 MATH_LOADER = "casebook-math-loader.js"
@@ -183,6 +184,7 @@ class CasebookBuild:
         app.connect("build-finished", self.forget_env_after_warnings)
         app.connect("build-finished", self.copy_data)
         app.connect("build-finished", self.mark_chinese)
+        app.connect("build-finished", self.trim_theme_assets, priority=600)  # after every page is final
 
     # ------------------------------------------------------------ setup
 
@@ -392,6 +394,11 @@ class CasebookBuild:
         # After the theme has rendered its navigation too, which holds Chinese titles.
         if exception is None and app.builder.format == "html":
             pages.mark_chinese_in_site(Path(app.outdir))
+
+    def trim_theme_assets(self, app: Sphinx, exception) -> None:
+        if exception is None and app.builder.format == "html":
+            assets.trim_theme_assets(Path(app.outdir))
+            assets.inline_basic_stylesheet(Path(app.outdir))
 
     def copy_data(self, app: Sphinx, exception) -> None:
         # The data catalogue and the chapters link to the datasets: publish them with the site.

@@ -1,0 +1,91 @@
+"""The theme's icon font and stylesheet, cut down to the icons the site shows.
+
+pydata-sphinx-theme ships all of Font Awesome: about 2,000 icon rules in its stylesheet and a
+156 KB solid font that every page downloads before it settles, for the twenty or so icons of the
+header. On a phone over slow 4G that is most of a second. After each build the stylesheet keeps
+only the rules of icons named in the site's pages or scripts, and the fonts only their glyphs
+(fontTools' subsetter). Both are cut from the theme's own files, so an icon added later is found.
+
+The rule format is pydata-sphinx-theme 0.17's (`.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}`);
+requirements.lock pins the theme and tests/test_assets.py checks that every icon a page names
+still has its rule and its glyph.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pydata_sphinx_theme
+
+THEME_STATIC = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+STYLESHEET = Path("styles") / "pydata-sphinx-theme.css"
+FONTS = Path("vendor") / "fontawesome" / "webfonts"
+
+ICON_NAME = re.compile(r"\bfa-[a-z0-9-]+")
+ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
+RULE_NAMES = re.compile(r"\.(fa-[a-z0-9-]+):before")
+# Every browser the site serves reads WOFF2; the TrueType copies are never fetched.
+TRUETYPE_SOURCE = re.compile(r',url\([^)]*\.ttf\) format\("truetype"\)')
+SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
+
+
+def icons_named(site: Path) -> set[str]:
+    """Every `fa-…` name in the site's pages and scripts (the theme's scripts add a few icons)."""
+    names: set[str] = set()
+    for path in [*site.rglob("*.html"), *(site / "_static").rglob("*.js")]:
+        names |= set(ICON_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    return names
+
+
+def trim_stylesheet(css: str, used: set[str]) -> tuple[str, set[int]]:
+    """The stylesheet without the rules of unused icons, and the code points of the used ones."""
+    codepoints: set[int] = set()
+
+    def keep_if_used(rule: re.Match) -> str:
+        if used.isdisjoint(RULE_NAMES.findall(rule.group(1))):
+            return ""
+        codepoints.add(int(rule.group(2), 16))
+        return rule.group(0)
+
+    css = ICON_RULE.sub(keep_if_used, css)
+    return SOURCE_MAP.sub("", TRUETYPE_SOURCE.sub("", css)), codepoints
+
+
+def subset_font(source: Path, target: Path, codepoints: set[int]) -> None:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(source)
+    wanted = sorted(codepoints & set(font.getBestCmap())) or [ord(" ")]
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = []  # icons are single glyphs: no ligatures or kerning to keep
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=wanted)
+    subsetter.subset(font)
+    font.flavor = "woff2"
+    font.save(target)
+
+
+def trim_theme_assets(site: Path) -> None:
+    static = site / "_static"
+    if not (static / STYLESHEET).exists():
+        return
+    css, codepoints = trim_stylesheet((THEME_STATIC / STYLESHEET).read_text(encoding="utf-8"), icons_named(site))
+    (static / STYLESHEET).write_text(css, encoding="utf-8")
+    (static / STYLESHEET).with_suffix(".css.map").unlink(missing_ok=True)
+    for font in (THEME_STATIC / FONTS).glob("*.woff2"):
+        subset_font(font, static / FONTS / font.name, codepoints)
+    for truetype in (static / FONTS).glob("*.ttf"):
+        truetype.unlink()
+
+
+def inline_basic_stylesheet(site: Path) -> None:
+    """theme.css only @imports basic.css: a second round trip before the first paint. It gets
+    basic.css's rules instead, their relative addresses rewritten for the folder below."""
+    static = site / "_static"
+    basic, theme = static / "basic.css", static / "styles" / "theme.css"
+    if basic.exists() and theme.exists():
+        css = re.sub(r"url\((['\"]?)(?![a-z]+:|/|\.\./)", r"url(\1../", basic.read_text(encoding="utf-8"))
+        theme.write_text(css, encoding="utf-8")

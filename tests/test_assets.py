@@ -1,0 +1,55 @@
+"""The theme's icon font and stylesheet, trimmed to the icons the site shows (book/build/assets.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from book.build import assets
+
+
+def test_trim_keeps_the_rules_of_named_icons_and_their_code_points():
+    css = (
+        '.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}.fa-bug:before{content:"\\f188"}'
+        '@font-face{src:url(a.woff2) format("woff2"),url(a.ttf) format("truetype")}'
+    )
+    trimmed, codepoints = assets.trim_stylesheet(css, {"fa-navicon"})
+    assert '.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}' in trimmed
+    assert "fa-bug" not in trimmed
+    assert codepoints == {0xF0C9}
+    assert ".ttf" not in trimmed and "a.woff2" in trimmed
+
+
+@pytest.mark.build
+@pytest.mark.xdist_group("site")
+def test_every_icon_the_site_names_keeps_its_rule_and_its_glyph(built_site):
+    static = built_site / "_static"
+    original = (assets.THEME_STATIC / assets.STYLESHEET).read_text(encoding="utf-8")
+    icons = {
+        name: int(codepoint, 16)
+        for names, codepoint in assets.ICON_RULE.findall(original)
+        for name in assets.RULE_NAMES.findall(names)
+    }
+    shown = assets.icons_named(built_site) & set(icons)
+    assert {"fa-bars", "fa-magnifying-glass", "fa-download"} <= shown  # the header's buttons
+    trimmed = (static / assets.STYLESHEET).read_text(encoding="utf-8")
+    kept = {name for names, _ in assets.ICON_RULE.findall(trimmed) for name in assets.RULE_NAMES.findall(names)}
+    assert shown <= kept, f"icons shown without their rule: {sorted(shown - kept)}"
+    glyphs = set().union(*(TTFont(font).getBestCmap() or {} for font in (static / assets.FONTS).glob("*.woff2")))
+    missing = sorted(name for name in shown if icons[name] not in glyphs)
+    assert not missing, f"icons shown without a glyph in the site's fonts: {missing}"
+    assert len(kept) < 100, "the stylesheet still carries the icons nobody shows"
+
+
+@pytest.mark.build
+@pytest.mark.xdist_group("site")
+def test_the_first_paint_waits_on_small_files_and_one_round_trip(built_site):
+    static = built_site / "_static"
+    fonts = {font.name: font.stat().st_size for font in (static / assets.FONTS).iterdir()}
+    assert all(name.endswith(".woff2") and size < 10_000 for name, size in fonts.items()), fonts
+    theme = (static / "styles" / "theme.css").read_text(encoding="utf-8")
+    assert "@import" not in theme and "div.clearer" in theme  # basic.css's rules, inline
+    for address in re.findall(r"url\(['\"]?([^'\")]+)", theme):
+        assert address.startswith("data:") or (static / "styles" / address).resolve().exists(), address
