@@ -45,11 +45,28 @@ def test_every_icon_the_site_names_keeps_its_rule_and_its_glyph(built_site):
 
 @pytest.mark.build
 @pytest.mark.xdist_group("site")
-def test_the_first_paint_waits_on_small_files_and_one_round_trip(built_site):
+def test_the_first_paint_waits_on_one_small_stylesheet_and_a_small_font(built_site):
     static = built_site / "_static"
     fonts = {font.name: font.stat().st_size for font in (static / assets.FONTS).iterdir()}
     assert all(name.endswith(".woff2") and size < 10_000 for name, size in fonts.items()), fonts
     theme = (static / "styles" / "theme.css").read_text(encoding="utf-8")
     assert "@import" not in theme and "div.clearer" in theme  # basic.css's rules, inline
-    for address in re.findall(r"url\(['\"]?([^'\")]+)", theme):
-        assert address.startswith("data:") or (static / "styles" / address).resolve().exists(), address
+    pages = [p for p in built_site.rglob("*.html") if "_static" not in p.relative_to(built_site).parts]
+    linked = set()
+    for page in pages:
+        head = page.read_text(encoding="utf-8").partition("</head>")[0]
+        if 'http-equiv="Refresh"' in head:  # index.html only redirects
+            continue
+        sheets = re.findall(r'<link [^>]*rel="stylesheet"[^>]*>', head)
+        assert len(sheets) == 1, f"{page.name} links {len(sheets)} stylesheets, not one: {sheets}"
+        linked.add(re.search(r"_static/([^\"?]+)", sheets[0])[1])
+    assert len(linked) == 1, f"pages link different stylesheets, so a reader downloads each: {linked}"
+    bundle = (static / linked.pop()).read_text(encoding="utf-8")
+    assert "@import" not in bundle
+    for part in ("styles/pydata-sphinx-theme.css", "casebook.css", "casebook-charts.css", "styles/theme.css"):
+        assert f"/* {part} */" in bundle, part
+    for address in set(re.findall(r"url\(['\"]?([^'\")]+)", bundle)):
+        if not address.startswith(("data:", "#")):
+            assert (static / address.split("?")[0].split("#")[0]).resolve().exists(), (
+                f"the bundle names a missing {address}"
+            )

@@ -356,7 +356,6 @@ class CasebookBuild:
                 name = str(script.filename).removeprefix("_static/")
                 app.add_js_file(name, priority=script.priority, loading_method="defer", **script.attributes)
         if doctree is not None and vega.page_has_chart(context.get("body", "")):
-            app.add_css_file(vega.STYLE)
             # Inline, so the charts' own inline scripts find it; it loads the bundle when needed.
             app.add_js_file(None, body=vega.loader_js(), priority=400)
 
@@ -399,6 +398,7 @@ class CasebookBuild:
         if exception is None and app.builder.format == "html":
             assets.trim_theme_assets(Path(app.outdir))
             assets.inline_basic_stylesheet(Path(app.outdir))
+            assets.bundle_stylesheets(Path(app.outdir))
 
     def copy_data(self, app: Sphinx, exception) -> None:
         # The data catalogue and the chapters link to the datasets: publish them with the site.
@@ -420,7 +420,9 @@ class CasebookBuild:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("casebook_code", "", "html")
     app.add_directive("casebook-syllabus", teaching.Syllabus)
+    # Every page, the charts' too: pages share one joined stylesheet (book/build/assets.py).
     app.add_css_file(vega.PAGE_STYLE)
+    app.add_css_file(vega.STYLE)
     for script in pages.SCRIPTS:
         app.add_js_file(script, loading_method="defer")
     search.setup(app)  # Chinese terms found by a part of them

@@ -20,7 +20,7 @@ import vl_convert
 from book import paths
 
 PAGE_STYLE = "casebook.css"  # every page: tables, fonts, print
-STYLE = "casebook-charts.css"  # pages with charts
+STYLE = "casebook-charts.css"  # the charts' boxes
 LOADER = "casebook-vega-loader.js"  # inlined into pages with charts
 _CHART_MARKER = "vegaEmbed("
 _BUNDLE_SNIPPET = "window.casebookVega.resolve(vegaEmbed);"
