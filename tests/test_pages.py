@@ -315,6 +315,22 @@ def test_pages_load_no_icon_script_and_icons_still_draw(built_site, site_url, br
     context.close()
 
 
+def test_no_page_scrolls_sideways_on_a_phone(built_site, site_url, browser):
+    """At 390 px every page fits: long addresses, code names and heading marks wrap."""
+    context = browser.new_context(viewport={"width": PHONE, "height": 850})
+    page = context.new_page()
+    wide = {}
+    for name in site_pages(built_site):
+        if name == "index.html":  # only redirects
+            continue
+        page.goto(f"{site_url}/{name}", wait_until="load")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE:
+            wide[name] = width
+    context.close()
+    assert not wide, f"pages wider than a {PHONE} px phone (scroll width in px): {wide}"
+
+
 # ---------------------------------------------------------------- printing
 
 
