@@ -83,6 +83,30 @@ async def _html_to_pdf(html_file, pdf_file):
         await browser.close()
 
 
+def _name_bookmarks_once(pdf_file: Path) -> None:
+    """Chromium names some bookmarks twice over ("SummarySummary", seemingly where a heading meets
+    a page break), although each heading holds one plain run of text: such titles are halved."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=pdf_file)
+    pending = [writer.root_object["/Outlines"].get_object().get("/First")]
+    changed = False
+    while pending:
+        item = pending.pop()
+        if item is None:
+            continue
+        item = item.get_object()
+        title = str(item.get("/Title", ""))
+        half = len(title) // 2
+        if title and len(title) % 2 == 0 and title[:half] == title[half:]:
+            item[NameObject("/Title")] = TextStringObject(title[:half])
+            changed = True
+        pending += [item.get("/First"), item.get("/Next")]
+    if changed:
+        writer.write(pdf_file)
+
+
 def build_pdf() -> Path:
     import jupyter_book.pdf
     from jupyter_book.cli.main import main
@@ -98,6 +122,7 @@ def build_pdf() -> Path:
     target = root / "_build" / "pdf" / PDF_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(work / "_build" / "pdf" / "book.pdf", target)
+    _name_bookmarks_once(target)
     site = root / "_build" / "html"
     if site.is_dir():  # published with the site; every page's download menu links it
         shutil.copy(target, site / PDF_NAME)
