@@ -58,3 +58,8 @@ def test_synthetic_cases_refuse_a_template_they_cannot_fill(tmp_path):
     answers.write_text(answers.read_text().replace('"# TODO: title of the case"', '"# TODO: a title"'))
     with pytest.raises(ValueError, match="TODO: title of the case"):
         synthetic.add_cases(root, [1])
+
+
+def test_the_many_cases_are_all_compared(at_many):
+    assert len(data.case_ids()) == MANY
+    assert len(compare.overview()) == MANY
