@@ -121,3 +121,75 @@ def test_a_location_needs_a_known_source_and_real_degrees(book_copy_with_locatio
     profile.write_text(text.replace("latitude: 31.22222", "latitude: 131.2"), encoding="utf-8")
     problems = [str(p) for p in schema.validate_all()]
     assert any("place.location.latitude" in p and "131.2" in p for p in problems), problems
+
+
+# ---------------------------------------------------------------- in the browser
+
+
+def live_texts(chart) -> list[str]:
+    return chart.evaluate(
+        "box => [...box.querySelectorAll('.casebook-chart-live svg.marks text')].map(t => t.textContent)"
+    )
+
+
+def drawn_chart(page, index: int):
+    chart = page.locator("div[id^='altair-viz-']").nth(index)
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("box => box.classList.contains('casebook-chart-drawn')", arg=chart.element_handle())
+    return chart
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("site")
+def test_the_overview_and_the_details_answer_the_keyboard(built_site, site_url, browser):
+    """Typing part of a name in the overview's search field leaves one case matching; choosing
+    another case in a detail list, by keyboard alone, redraws that place with it. Offline."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda m: messages.append(m.text) if m.type in ("warning", "error") else None)
+    page.goto(f"{site_url}/chapters/synthesis/comparison.html")
+    overview = drawn_chart(page, 0)
+    assert "3 of 3 cases match the choices below" in live_texts(overview)
+    search = overview.locator("input[type=search]")
+    search.focus()
+    page.keyboard.type("kic")
+    page.wait_for_timeout(300)
+    assert "1 of 3 cases match the choices below" in live_texts(overview)
+    detail = drawn_chart(page, page.locator("div[id^='altair-viz-']").count() - 1)
+    first = detail.locator("select").first
+    assert "Fengquan Gujing, Changsha" in live_texts(detail)[:3]
+    first.focus()
+    page.keyboard.press("ArrowUp")  # the case before it in the list
+    page.wait_for_timeout(300)
+    assert live_texts(detail)[0] == "Barking and Dagenham"
+    assert not messages, messages
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("site")
+def test_the_case_index_maps_every_case_offline(built_site, site_url, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    requested = []
+    context.route(
+        "**/*",
+        lambda route: (
+            (requested.append(route.request.url), route.continue_())
+            if "127.0.0.1" in route.request.url
+            else route.abort()
+        ),
+    )
+    page = context.new_page()
+    page.goto(f"{site_url}/chapters/back/case-index.html")
+    chart = drawn_chart(page, 0)
+    dots = chart.evaluate("box => box.querySelectorAll('.casebook-chart-live .mark-symbol.role-mark path').length")
+    land = chart.evaluate("box => box.querySelectorAll('.casebook-chart-live .mark-shape.role-mark path').length")
+    assert dots == 3 and land >= 1
+    assert any("/_static/casebook-data/chapters-back-case-index.js" in url for url in requested)
+    links = page.locator("table.casebook-table a[href$='.html']")
+    assert links.count() == 3
+    for index in range(3):
+        assert (built_site / "chapters" / "back" / links.nth(index).get_attribute("href")).resolve().is_file()
+    context.close()
