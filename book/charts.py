@@ -336,7 +336,8 @@ def case_map(cases, title: str, description: str, width: int = 320):
 
     params, match = case_filters(cases)
     world = alt.NamedData(name="world-atlas-land-110m", format=alt.DataFormat(type="topojson", feature="land"))
-    land = alt.Chart(world).mark_geoshape(fill="#dddddd", stroke=None).project(type="equalEarth")
+    # The land is background: hidden from screen readers, which the dots' descriptions serve.
+    land = alt.Chart(world).mark_geoshape(fill="#dddddd", stroke=None, aria=False).project(type="equalEarth")
     located = cases.dropna(subset=["latitude", "longitude"]).assign(cited=lambda d: d.location_source.map(cited))
     dots = (
         alt.Chart(located)
@@ -488,7 +489,7 @@ def scale_strip(scales, chosen: list[str], title: str, description: str, width: 
 def stage_share_heatmap(shares, title: str, description: str):
     """For each of the article's four participant types and each stage, the share of all cases in
     which the type contributes or leads (level 2 or 3 of the book's coding)."""
-    frame = shares.assign(
+    frame = shares.drop(columns="case_ids").assign(  # the chart needs the counts, not the lists
         percent=(shares.share * 100).round().astype(int).astype(str) + "%",
         type_label=shares.type.map(lambda t: wrap(t, 12)),
     )
@@ -532,8 +533,10 @@ def count_bars(
     description: str,
 ):
     """Stacked bars of how many cases fall in each `category` (one bar per `by`)."""
-    frame = counts[counts.cases > 0].assign(
-        by_label=lambda d: d[by].map(lambda v: wrap(v, 16)), position=lambda d: d[category].map(order.index)
+    frame = (
+        counts[counts.cases > 0]
+        .drop(columns="case_ids")
+        .assign(by_label=lambda d: d[by].map(lambda v: wrap(v, 16)), position=lambda d: d[category].map(order.index))
     )
     bars = (
         alt.Chart(frame)
@@ -624,12 +627,13 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
             )
         )
         mine = f"datum.case_id == {name}"
+        # The case's name, on two lines where long, so that it fits a phone's column.
         heading = (
-            alt.Chart(cases[["case_id", "case"]])
+            alt.Chart(cases[["case_id", "case"]].assign(heading=cases.case.map(lambda n: wrap(n, 20))))
             .transform_filter(mine)
-            .mark_text(align="left", baseline="middle", fontSize=13, fontWeight="bold")
-            .encode(x=alt.value(0), y=alt.value(9), text="case:N")
-            .properties(width=200, height=18)
+            .mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold", lineBreak="\n")
+            .encode(x=alt.value(0), y=alt.value(0), text="heading:N")
+            .properties(width=150, height=34)
         )
         base = (
             alt.Chart(stages)
