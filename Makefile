@@ -78,7 +78,8 @@ serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) $(PORT)
 
 # The times of `make check` and `make test`, then build times, page weights and Lighthouse scores
-# (`make bench BENCH=--checks-only` stops after the first two).
+# (`make bench BENCH=--checks-only` stops after the first two; `make bench BENCH='--cases 100'` measures
+# a temporary copy holding 100 cases instead: build, add-one rebuild, the comparison page's weight and height).
 bench: $(STAMP)
 	$(BIN)/python -m book bench $(BENCH)
 

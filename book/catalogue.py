@@ -38,6 +38,18 @@ def csv_files() -> list:
     return files
 
 
+def example_row(table: str) -> tuple[pd.DataFrame | None, str | None]:
+    """The first row of `table` in the first case (alphabetically) that has one, and that case.
+
+    Reads only up to that case's file, so the page does not slow down as cases are added.
+    """
+    for case_id in data.case_ids():
+        rows = data.case_table(case_id, table)
+        if len(rows):
+            return rows.head(1).assign(case_id=case_id)[["case_id", *rows.columns]], case_id
+    return None, None
+
+
 def datasets() -> pd.DataFrame:
     """One row per CSV: where it is, what it holds, its columns and types, rows and sources."""
     rows = []

@@ -19,7 +19,7 @@ import textwrap
 import altair as alt
 from altair.vegalite.v6.display import html_renderer
 
-from book import bib, schema
+from book import bib, paths, schema
 
 # Okabe & Ito's palette, safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -131,17 +131,23 @@ def static_svg(spec: dict, prefix: str = "") -> str:
         tag = tag.group(0)
         # The root is one image (role="img"): the inner roles and labels only add weight.
         tag = re.sub(r'\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"', "", tag)
-        tag = tag.replace(f'font-family="{MEASURE_FONT}"', f'font-family="{FONT}"')
+        # Every text is in the one font: the root names it once and the texts inherit it.
+        tag = tag.replace(f' font-family="{MEASURE_FONT}"', "")
+        tag = re.sub(r"(\d\.\d\d)\d+", r"\1", tag)  # a hundredth of a pixel is exact enough
         # Ids (of clip paths) are page-wide, and a page holds many SVGs.
         return re.sub(r'(\sid="|url\(#|href="#)', rf"\1{prefix}-", tag) if prefix else tag
 
     svg = re.sub(r"<[^<>]+>", retag, svg)
+    # The image is one picture: links of its marks (resolved by vl-convert against another host)
+    # lead nowhere.
+    svg = re.sub(r"<a [^>]*>|</a>", "", svg)
     # Weight no static image needs: empty frames, hidden foregrounds, defaults spelled out.
     svg = re.sub(r'<path class="(?:background|foreground)" d="(?:M0,0h0v0h0Z)?"[^>]*/>', "", svg)
     svg = svg.replace(' pointer-events="none"', "").replace(' opacity="1"', "")
     label = html.escape(spec.get("description", ""), quote=True)
     name = html.escape(_title_text(spec))
-    svg = re.sub(r"^<svg ", f'<svg role="img" aria-label="{label}" ', svg)
+    family = html.escape(FONT, quote=True)
+    svg = re.sub(r"^<svg ", f'<svg role="img" aria-label="{label}" font-family="{family}" ', svg)
     svg = re.sub(r"^(<svg[^>]*>)", lambda m: f"{m.group(1)}<title>{name}</title>", svg)
     return f'<div class="casebook-chart-static">{svg}</div>'
 
@@ -261,3 +267,436 @@ def stage_heatmap(stages, actors, title: str, description: str, width="container
         color=alt.condition(alt.datum.level >= 2, alt.value("#ffffff"), alt.value("#222222")),
     )
     return described((cells + labels).properties(width=width, height=height), title, description)
+
+
+# ---------------------------------------------------------------- the comparison at any size
+
+STATUS_COLOURS = {"active": PALETTE[2], "ended": PALETTE[0], "unknown": GREY}
+FOCUS_SHAPES = {"soft services": "circle", "physical space": "square", "both": "triangle-up"}
+ASSESSMENT_COLOURS = {"shown": "#08306b", "partly shown": "#4292c6", "not shown": "#c6dbef", "unknown": "#dddddd"}
+# Sequential blues for shares and counts (light = few cases, dark = many).
+SHARE_SCHEME = "blues"
+
+
+def _select(name: str, label: str, options: list[str], any_label: str) -> alt.Parameter:
+    """A drop-down list of `options` with a first entry for all of them (its value is null)."""
+    return alt.param(
+        name=name,
+        value=None,
+        bind=alt.binding_select(options=[None, *options], labels=[any_label, *options], name=label),
+    )
+
+
+def case_filters(cases) -> tuple[list, str]:
+    """Controls that choose cases by country, status, service focus, earliest start and part of
+    a name, and the Vega expression that holds for a case (`datum`) matching all of them."""
+    first, last = int(cases.start.min()), int(cases.start.max())
+    params = [
+        _select("country", "Country ", sorted(cases.country.unique()), "All countries"),
+        _select("status", "Status ", list(STATUS_COLOURS), "Any status"),
+        _select("focus", "Service focus ", list(FOCUS_SHAPES), "Any focus"),
+        alt.param(
+            name="since",
+            value=first,
+            bind=alt.binding_range(min=first, max=max(last, first + 1), step=1, name="Started in or after "),
+        ),
+        alt.param(
+            name="search", value="", bind=alt.binding(input="search", placeholder="part of a name", name="Find a case ")
+        ),
+    ]
+    match = (
+        "(country == null || datum.country == country) && (status == null || datum.status == status)"
+        " && (focus == null || datum.focus == focus) && datum.start >= since"
+        " && (search == '' || indexof(lower(datum.case), lower(search)) >= 0)"
+    )
+    return params, match
+
+
+def _match_count(frame, match: str, width, what: str = "cases match the choices below"):
+    """A line that counts the cases matching the controls: 'n of N cases match ...'."""
+    return (
+        alt.Chart(frame)
+        .transform_calculate(matched=f"({match}) ? 1 : 0")
+        .transform_aggregate(matched="sum(matched)", total="count()")
+        .transform_calculate(label=f"datum.matched + ' of ' + datum.total + ' {what}'")
+        .mark_text(align="left", baseline="middle", fontSize=12)
+        .encode(x=alt.value(0), y=alt.value(8), text="label:N")
+        .properties(width=width, height=16)
+    )
+
+
+WORLD_MAP = paths.PACKAGE_DIR / "maps" / "world-atlas-land-110m.json"
+
+
+def case_map(cases, title: str, description: str, width: int = 320):
+    """Where the cases are: each case a dot at its city on a world map (Natural Earth's land at
+    1:110 million, from the world-atlas package, shipped with the site), with the overview's
+    controls; below, the matching cases listed, each name a link to its chapter."""
+    import json
+
+    params, match = case_filters(cases)
+    world = alt.NamedData(name="world-atlas-land-110m", format=alt.DataFormat(type="topojson", feature="land"))
+    # The land is background: hidden from screen readers, which the dots' descriptions serve.
+    land = alt.Chart(world).mark_geoshape(fill="#dddddd", stroke=None, aria=False).project(type="equalEarth")
+    located = cases.dropna(subset=["latitude", "longitude"]).assign(cited=lambda d: d.location_source.map(cited))
+    dots = (
+        alt.Chart(located)
+        .mark_circle(size=70, stroke="#ffffff", strokeWidth=1, cursor="pointer")
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+            ),
+            opacity=alt.condition(match, alt.value(0.9), alt.value(0.1)),
+            href=alt.Href("chapter:N"),
+            tooltip=[
+                alt.Tooltip("case:N", title="Case"),
+                alt.Tooltip("place:N", title="Place"),
+                alt.Tooltip("period:N", title="Period"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("cited:N", title="Location from"),
+            ],
+        )
+        .project(type="equalEarth")
+    )
+    world_map = (land + dots).properties(width=width, height=round(width * 0.49))
+    listing = (
+        alt.Chart(cases.assign(name=cases.case.map(lambda name: wrap(name, 40))))
+        .transform_filter(match)
+        .transform_window(row="row_number()", sort=[alt.SortField("case")])
+        .mark_text(align="left", baseline="middle", fontSize=12, cursor="pointer", color=PALETTE[0], lineBreak="\n")
+        .encode(
+            x=alt.value(0),
+            y=alt.Y("row:O", axis=None),
+            text="name:N",
+            href=alt.Href("chapter:N"),
+            tooltip=[
+                alt.Tooltip("case:N", title="Case"),
+                alt.Tooltip("place:N", title="Place"),
+                alt.Tooltip("period:N", title="Period"),
+                alt.Tooltip("status:N", title="Status"),
+            ],
+        )
+        .properties(
+            width=width,
+            height=alt.Step(20 * max(str(n).count("\n") + 1 for n in cases.case.map(lambda n: wrap(n, 40)))),
+        )
+    )
+    chart = alt.vconcat(_match_count(cases, match, width), world_map, listing, spacing=8).add_params(*params)
+    chart = chart.properties(datasets={"world-atlas-land-110m": json.loads(WORLD_MAP.read_text(encoding="utf-8"))})
+    return described(chart, title, description)
+
+
+def case_overview(cases, title: str, description: str, width: int = 260):
+    """Every case as one mark: start of co-production against the depth of co-production (the
+    book's scores), coloured by status and shaped by service focus; hover for its profile, click
+    for its chapter. Controls below fade the cases that do not match a country, status, focus,
+    earliest start or part of a name, and a line above counts the cases shown."""
+    frame = cases.assign(start_date=cases.start.map(lambda year: f"{int(year)}-01-01"))
+    first, last = int(frame.start.min()), int(frame.start.max())
+    params, match = case_filters(frame)
+    points = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=110, strokeWidth=1, stroke="#ffffff", cursor="pointer")
+        .encode(
+            x=alt.X(
+                "start_date:T",
+                title="Year co-production began",
+                # A tick a year over a few years, every five years over more.
+                axis=alt.Axis(
+                    format="%Y", tickCount=alt.TickCount(interval="year", step=1 if last - first <= 8 else 5)
+                ),
+                scale=alt.Scale(padding=14),
+            ),
+            y=alt.Y(
+                "depth_total:Q",
+                title="Depth of co-production (0–12)",
+                scale=alt.Scale(domain=[0, 12]),
+                axis=alt.Axis(tickCount=4),
+            ),
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+            ),
+            shape=alt.Shape(
+                "focus:N",
+                title="Service focus",
+                scale=alt.Scale(domain=list(FOCUS_SHAPES), range=list(FOCUS_SHAPES.values())),
+            ),
+            opacity=alt.condition(match, alt.value(0.9), alt.value(0.1)),
+            href=alt.Href("chapter:N"),
+            tooltip=[
+                alt.Tooltip("case:N", title="Case"),
+                alt.Tooltip("place:N", title="Place"),
+                alt.Tooltip("period:N", title="Period"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("focus:N", title="Service focus"),
+                alt.Tooltip("population:N", title="Population"),
+                alt.Tooltip("depth_total:Q", title="Depth (0–12)"),
+                alt.Tooltip("depth:N", title="Depth by dimension"),
+            ],
+        )
+        .properties(width=width, height=220)
+    )
+    chart = alt.vconcat(_match_count(frame, match, width), points, spacing=6).add_params(*params)
+    return described(chart, title, description)
+
+
+def scale_strip(scales, chosen: list[str], title: str, description: str, width: int = 250):
+    """Population, area and density on logarithmic axes. The cases shown in detail each get a
+    bar from the lowest to the highest figure any source gives (dots at its ends), in their own
+    colour; every other case is a grey tick at the middle of its range, all on one line."""
+    names = {row.case_id: row.case for row in scales.drop_duplicates("case_id").itertuples()}
+    order = [names[c] for c in chosen] + ["other cases"]
+    frame = scales.dropna(subset=["low"]).assign(
+        measure=lambda d: d.measure.str.capitalize(),
+        middle=lambda d: (d.low * d.high) ** 0.5,
+        group=lambda d: d.case_id.map(lambda c: names[c] if c in chosen else "other cases"),
+        row=lambda d: d.case_id.map(lambda c: chosen.index(c) if c in chosen else len(chosen)),
+    )
+    log_x = dict(scale=alt.Scale(type="log"), axis=alt.Axis(format=",~g", tickCount=4, title=None))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("row:O", axis=None, scale=alt.Scale(domain=list(range(len(order))))),
+        color=alt.Color("group:N", title="Case", scale=alt.Scale(domain=order, range=PALETTE[: len(chosen)] + [GREY])),
+        tooltip=[
+            alt.Tooltip("case:N", title="Case"),
+            alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("low:Q", title="Lowest figure", format=",.3~f"),
+            alt.Tooltip("high:Q", title="Highest figure", format=",.3~f"),
+        ],
+    )
+    mine = base.transform_filter(f"datum.row < {len(chosen)}")
+    ranges = mine.mark_rule(strokeWidth=5).encode(x=alt.X("low:Q", **log_x), x2="high:Q")
+    starts = mine.mark_point(filled=True, size=60, opacity=0.9).encode(x=alt.X("low:Q", **log_x))
+    ends = mine.mark_point(filled=True, size=60, opacity=0.9).encode(x=alt.X("high:Q", **log_x))
+    layers = [ranges, starts, ends]
+    if (frame.row == len(chosen)).any():  # an empty layer would have no extent
+        others = base.transform_filter(f"datum.row == {len(chosen)}").mark_tick(thickness=1.5, size=12, opacity=0.6)
+        layers.append(others.encode(x=alt.X("middle:Q", **log_x)))
+    chart = (
+        alt.layer(*layers, data=frame)
+        .properties(width=width, height=alt.Step(16))
+        .facet(row=alt.Row("measure:N", title=None, sort=list(dict.fromkeys(frame.measure))))
+        .resolve_scale(x="independent")
+    )
+    return described(chart, title, description)
+
+
+def stage_share_heatmap(shares, title: str, description: str):
+    """For each of the article's four participant types and each stage, the share of all cases in
+    which the type contributes or leads (level 2 or 3 of the book's coding)."""
+    frame = shares.drop(columns="case_ids").assign(  # the chart needs the counts, not the lists
+        percent=(shares.share * 100).round().astype(int).astype(str) + "%",
+        type_label=shares.type.map(lambda t: wrap(t, 12)),
+    )
+    base = alt.Chart(frame).encode(
+        x=alt.X("stage:N", title="Stage of production", sort=schema.stage_order(), axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("type_label:N", title=None, sort=list(dict.fromkeys(frame.type_label)), axis=alt.Axis(labelExpr=LINES)),
+    )
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        color=alt.Color(
+            "share:Q",
+            title="Share of cases",
+            scale=alt.Scale(scheme=SHARE_SCHEME, domain=[0, 1]),
+            legend=alt.Legend(format=".0%", direction="horizontal", gradientLength=160),
+        ),
+        tooltip=[
+            alt.Tooltip("type:N", title="Actor type"),
+            alt.Tooltip("stage:N", title="Stage"),
+            alt.Tooltip("cases:Q", title="Cases"),
+            alt.Tooltip("share:Q", title="Share", format=".0%"),
+            alt.Tooltip("which:N", title="Which"),
+        ],
+    )
+    labels = base.mark_text(fontSize=11).encode(
+        text="percent:N", color=alt.condition(alt.datum.share >= 0.5, alt.value("#ffffff"), alt.value("#222222"))
+    )
+    height = band_height(frame.type_label, step=34)
+    return described(
+        (cells + labels).properties(width=alt.Step(32), height=alt.Step(max(34, height // 4))), title, description
+    )
+
+
+def count_bars(
+    counts,
+    category: str,
+    category_title: str,
+    order: list[str],
+    colours: list[str],
+    by: str,
+    by_title: str,
+    title: str,
+    description: str,
+):
+    """Stacked bars of how many cases fall in each `category` (one bar per `by`)."""
+    frame = (
+        counts[counts.cases > 0]
+        .drop(columns="case_ids")
+        .assign(by_label=lambda d: d[by].map(lambda v: wrap(v, 16)), position=lambda d: d[category].map(order.index))
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(stroke="#ffffff", strokeWidth=1)
+        .encode(
+            x=alt.X("cases:Q", title="Cases", stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y(
+                "by_label:N",
+                title=None,
+                sort=list(dict.fromkeys(counts[by].map(lambda v: wrap(v, 16)))),
+                axis=alt.Axis(labelExpr=LINES),
+            ),
+            color=alt.Color(
+                f"{category}:N",
+                title=category_title,
+                scale=alt.Scale(domain=order, range=colours),
+                legend=alt.Legend(columns=2),
+            ),
+            order=alt.Order("position:Q"),
+            tooltip=[
+                alt.Tooltip(f"{by}:N", title=by_title),
+                alt.Tooltip(f"{category}:N", title=category_title),
+                alt.Tooltip("cases:Q", title="Cases"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+                alt.Tooltip("which:N", title="Which"),
+            ],
+        )
+    )
+    height = band_height(frame.by_label, step=30)
+    return described(bars.properties(width="container", height=height), title, description)
+
+
+def _item_list(frame, mine: str, label: str, order: list[str], value: str, fill, tooltip, dark: str = "false"):
+    """A short list drawn as a chart: one row per item (labels on the left, as the heatmap's
+    actors), its value written in a cell; `fill` colours the cells (or a fixed colour), and the
+    text is white where the expression `dark` holds."""
+    base = (
+        alt.Chart(frame)
+        .transform_filter(mine)
+        .encode(y=alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelExpr=LINES)))
+    )
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(fill=fill, tooltip=tooltip)
+    text = base.mark_text(fontSize=12).encode(
+        text=f"{value}:N", color=alt.condition(dark, alt.value("#ffffff"), alt.value("#222222"))
+    )
+    return (cells + text).properties(width=110, height=band_height(order, step=30))
+
+
+def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[str], title: str, description: str):
+    """The cases a reader chooses, one below the other: for each, its actor × stage heatmap, its
+    three bottleneck assessments and its four depth scores, evidence and sources on hover. A
+    drop-down list per place picks its case; `chosen` are shown until the reader picks others."""
+    names = dict(zip(cases.case_id, cases.case))
+    ids = list(cases.case_id)
+    actor_names = actors.assign(short=actors.name_en.str.split("(").str[0].str.strip())
+    short = dict(zip(zip(actor_names.case_id, actor_names.actor_id), actor_names.short))
+    stages = matrix.assign(
+        actor=[short.get(key, key[1]) for key in zip(matrix.case_id, matrix.actor_id)],
+        involvement=matrix.level.map(LEVEL_LABELS),
+        cited=matrix.source.map(cited),
+    )[["case_id", "actor", "stage", "level", "involvement", "evidence", "cited"]]
+    stages["actor_label"] = stages.actor.map(lambda name: wrap(name, 17))
+    # One step for every case's heatmap: tall enough for the longest actor's name in any case.
+    lines = max((str(label).count("\n") + 1 for label in stages.actor_label), default=1)
+    step = max(40, lines * 15 + 8)
+    bottleneck_order = list(dict.fromkeys(bottlenecks.name_en.map(lambda n: wrap(n, 22))))
+    judged = bottlenecks.assign(
+        bottleneck=bottlenecks.name_en.map(lambda n: wrap(n, 22)),
+        cited=bottlenecks.source.map(cited),
+        evidence=bottlenecks.evidence.fillna("No source reports what the rule needs."),
+    )[["case_id", "bottleneck", "name_en", "assessment", "evidence", "cited"]]
+    from book.compare import DEPTH_DIMENSIONS  # here: book.compare imports nothing of the charts
+
+    dimension_order = [wrap(d, 22) for d in DEPTH_DIMENSIONS]
+    scored = depth.assign(
+        dimension_label=depth.dimension.map(lambda d: wrap(d, 22)),
+        score_text=depth.score.astype(str) + " of 3",
+        basis=depth.basis.str.replace(r"\[([^\]]+)\]$", lambda m: f"({cited(m.group(1))})", regex=True),
+    )[["case_id", "dimension", "dimension_label", "score", "score_text", "basis", "coded_by"]]
+    slots, params = [], []
+    for index, default in enumerate(chosen):
+        name = f"case_{index + 1}"
+        params.append(
+            alt.param(
+                name=name,
+                value=default,
+                bind=alt.binding_select(options=ids, labels=[names[c] for c in ids], name=f"Case {index + 1} "),
+            )
+        )
+        mine = f"datum.case_id == {name}"
+        # The case's name, on two lines where long, so that it fits a phone's column.
+        heading = (
+            alt.Chart(cases[["case_id", "case"]].assign(heading=cases.case.map(lambda n: wrap(n, 20))))
+            .transform_filter(mine)
+            .mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold", lineBreak="\n")
+            .encode(x=alt.value(0), y=alt.value(0), text="heading:N")
+            .properties(width=150, height=34)
+        )
+        base = (
+            alt.Chart(stages)
+            .transform_filter(mine)
+            .encode(
+                x=alt.X("stage:N", title=None, sort=schema.stage_order(), axis=alt.Axis(labelAngle=-45)),
+                y=alt.Y("actor_label:N", title=None, axis=alt.Axis(labelExpr=LINES)),
+            )
+        )
+        cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+            color=alt.Color(
+                "involvement:N",
+                title="Involvement (book's coding)",
+                scale=alt.Scale(domain=list(LEVEL_LABELS.values()), range=LEVEL_COLOURS),
+                legend=alt.Legend(columns=1),
+            ),
+            tooltip=[
+                alt.Tooltip("actor:N", title="Actor"),
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("level:Q", title="Level (0–3)"),
+                alt.Tooltip("evidence:N", title="Evidence"),
+                alt.Tooltip("cited:N", title="Sources"),
+            ],
+        )
+        numbers = base.mark_text(fontSize=12).encode(
+            text="level:Q", color=alt.condition(alt.datum.level >= 2, alt.value("#ffffff"), alt.value("#222222"))
+        )
+        heatmap = (cells + numbers).properties(width=alt.Step(24), height=alt.Step(step))
+        verdicts = _item_list(
+            judged,
+            mine,
+            "bottleneck",
+            bottleneck_order,
+            "assessment",
+            # fill, not colour: a scale and legend of their own beside the heatmaps' colours
+            alt.Fill(
+                "assessment:N",
+                title="Bottleneck (book's reading)",
+                scale=alt.Scale(domain=list(ASSESSMENT_COLOURS), range=list(ASSESSMENT_COLOURS.values())),
+                legend=None,  # each cell says its assessment
+            ),
+            [
+                alt.Tooltip("name_en:N", title="Bottleneck"),
+                alt.Tooltip("assessment:N", title="Assessment"),
+                alt.Tooltip("evidence:N", title="Evidence"),
+                alt.Tooltip("cited:N", title="Sources"),
+            ],
+            dark="datum.assessment == 'shown' || datum.assessment == 'partly shown'",
+        )
+        scores = _item_list(
+            scored,
+            mine,
+            "dimension_label",
+            dimension_order,
+            "score_text",
+            alt.value("#eeeeee"),
+            [
+                alt.Tooltip("dimension:N", title="Dimension"),
+                alt.Tooltip("score:Q", title="Score (0–3)"),
+                alt.Tooltip("basis:N", title="Basis"),
+                alt.Tooltip("coded_by:N", title="Coded by"),
+            ],
+        )
+        slots.append(alt.vconcat(heading, heatmap, verdicts, scores, spacing=10))
+    chart = alt.vconcat(*slots, spacing=30).add_params(*params)
+    return described(chart, title, description)

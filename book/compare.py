@@ -89,13 +89,19 @@ def stage_matrix() -> pd.DataFrame:
 
 
 def bottleneck_table() -> pd.DataFrame:
-    """One row per bottleneck and case (long, so it stays readable at any number of cases)."""
+    """One row per bottleneck and case (long, so it stays readable at any number of cases).
+
+    A case with no row for a bottleneck is assessed 'unknown': no source reports what the rule needs.
+    """
     theory = data.theory_table("bottlenecks")[["bottleneck_id", "name_en", "name_zh"]]
     evidence = data.cases_table("bottleneck_evidence")[["case_id", "bottleneck_id", "assessment", "evidence", "source"]]
-    table = theory.merge(evidence, on="bottleneck_id", how="left")
+    grid = pd.MultiIndex.from_product([theory.bottleneck_id, data.case_ids()], names=["bottleneck_id", "case_id"])
+    table = grid.to_frame(index=False).merge(evidence, on=["bottleneck_id", "case_id"], how="left")
+    table = table.assign(assessment=table.assessment.fillna("unknown")).merge(theory, on="bottleneck_id")
     order = {b: i for i, b in enumerate(theory.bottleneck_id)}
     table = table.assign(case=table.case_id.map(short_name), _order=table.bottleneck_id.map(order))
-    return table.sort_values(["_order", "case_id"]).drop(columns="_order").reset_index(drop=True)
+    table = table.sort_values(["_order", "case_id"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    return table[["bottleneck_id", "name_en", "name_zh", "case_id", "case", "assessment", "evidence", "source"]]
 
 
 ASSESSMENTS = ["shown", "partly shown", "not shown", "unknown"]
@@ -277,3 +283,277 @@ def residents_by_phase() -> pd.DataFrame:
     )
     level = residents.groupby(["case_id", "nabatchi_phase"])["level"].max().reindex(grid, fill_value=0)
     return level.rename("level").reset_index()
+
+
+# ---------------------------------------------------------------- every case at once, at any size
+
+# How many cases the comparison shows in detail side by side; the reader chooses which.
+DETAIL_CASES = 3
+STATUSES = ["active", "ended", "unknown"]
+FOCUSES = ["soft services", "physical space", "both"]
+DEPTH_DIMENSIONS = ["who takes part", "stages residents share", "institutionalisation", "value integration"]
+
+
+def depth_totals() -> pd.Series:
+    """Per case, the sum of its four depth scores (0–12); a dimension the book has not scored adds nothing."""
+    totals = depth_scores().groupby("case_id")["score"].sum()
+    return totals.reindex(data.case_ids(), fill_value=0).astype(int)
+
+
+def overview() -> pd.DataFrame:
+    """One row per case: what the overview marks and its tooltips show (place, period, status,
+    focus, population, depth) and the address of its chapter from a page one folder deep."""
+    found = profiles().set_index("case_id")
+    totals = depth_totals()
+    depth = depth_scores()
+    rows = []
+    for case_id in data.case_ids():
+        profile = data.case_profile(case_id)
+        period = profile["period"]
+        scores = depth[depth.case_id == case_id].set_index("dimension")["score"]
+        location = profile["place"].get("location") or {}
+        rows.append(
+            {
+                "case_id": case_id,
+                "case": short_name(case_id),
+                "place": found.loc[case_id, "place"],
+                "country": profile["place"]["country"],
+                "status": profile["status"],
+                "focus": profile.get("service_focus", "unknown"),
+                "start": int(period["start"]),
+                "end": period.get("end"),
+                "period": found.loc[case_id, "period"],
+                "population": found.loc[case_id, "population"],
+                "depth_total": int(totals[case_id]),
+                "depth": "; ".join(
+                    f"{dimension} {int(scores[dimension]) if dimension in scores else 'unknown'}"
+                    for dimension in DEPTH_DIMENSIONS
+                ),
+                "chapter": f"../cases/{case_id}.html",
+                "latitude": location.get("latitude"),
+                "longitude": location.get("longitude"),
+                "location_source": location.get("source"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def chosen_cases(count: int = DETAIL_CASES) -> list[str]:
+    """The cases shown in detail until the reader chooses others, by the book's rule: the deepest,
+    the median and the shallowest case by total depth score, ties broken by name."""
+    totals = depth_totals()
+    names = {case_id: short_name(case_id) for case_id in totals.index}
+    ranked = sorted(totals.index, key=lambda c: (-totals[c], names[c]))
+    if len(ranked) <= count:
+        return ranked
+    picks = [round(i * (len(ranked) - 1) / (count - 1)) for i in range(count)] if count > 1 else [0]
+    return [ranked[i] for i in picks]
+
+
+def shares(case_sets: pd.Series) -> pd.DataFrame:
+    """From a series of case-id lists: how many cases each holds, and their share of all cases."""
+    total = len(data.case_ids())
+    frame = case_sets.rename("case_ids").reset_index()
+    frame["cases"] = frame.case_ids.map(len)
+    frame["share"] = frame.cases / total if total else 0.0
+    frame["percent"] = frame.share.map(lambda share: f"{share:.0%}")
+    frame["which"] = frame.case_ids.map(which_cases)
+    return frame
+
+
+def stage_shares(level: int = 2) -> pd.DataFrame:
+    """For each of the article's four participant types and each stage: the cases in which the
+    type is at `level` or above, their number and share of all cases."""
+    best = _best_levels()
+    reached = best[best.level >= level]
+    grid = pd.MultiIndex.from_product([PARTICIPANT_TYPES, schema.stage_order()], names=["type", "stage"])
+    sets = reached.groupby(["type", "stage"])["case_id"].agg(lambda ids: sorted(set(ids)))
+    sets = sets.reindex(grid).map(lambda ids: ids if isinstance(ids, list) else [])
+    return shares(sets)
+
+
+def bottleneck_counts(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For each bottleneck and assessment: the cases so assessed, their number and share."""
+    table = bottleneck_table() if table is None else table
+    names = table.drop_duplicates("bottleneck_id").set_index("bottleneck_id")["name_en"]
+    grid = pd.MultiIndex.from_product([names.index, ASSESSMENTS], names=["bottleneck_id", "assessment"])
+    sets = table.groupby(["bottleneck_id", "assessment"])["case_id"].agg(lambda ids: sorted(set(ids)))
+    sets = sets.reindex(grid).map(lambda ids: ids if isinstance(ids, list) else [])
+    counted = shares(sets)
+    counted.insert(1, "name_en", counted.bottleneck_id.map(names))
+    return counted
+
+
+def depth_counts() -> pd.DataFrame:
+    """For each depth dimension and score 0–3: the cases with that score, their number and share."""
+    depth = depth_scores()
+    grid = pd.MultiIndex.from_product([DEPTH_DIMENSIONS, range(4)], names=["dimension", "score"])
+    sets = depth.groupby(["dimension", "score"])["case_id"].agg(lambda ids: sorted(set(ids)))
+    sets = sets.reindex(grid).map(lambda ids: ids if isinstance(ids, list) else [])
+    return shares(sets)
+
+
+def phase_counts(level: int = 2) -> pd.DataFrame:
+    """For each of Nabatchi, Sancino and Sicilia's four phases: the cases in which residents reach `level`."""
+    phases = residents_by_phase()
+    order = list(dict.fromkeys(data.theory_table("production_stages").nabatchi_phase))
+    sets = phases[phases.level >= level].groupby("nabatchi_phase")["case_id"].agg(sorted)
+    sets = sets.reindex(order).map(lambda ids: ids if isinstance(ids, list) else [])
+    return shares(sets.rename_axis("nabatchi_phase"))
+
+
+def type_summary() -> pd.DataFrame:
+    """For each of the article's four participant types: in how many cases it takes part, and the
+    median number of stages it leads and contributes to or leads, over the cases where it takes part."""
+    reach = stage_reach()
+    rows = []
+    for actor_type in PARTICIPANT_TYPES:
+        present = reach[reach.type == actor_type]
+        rows.append(
+            {
+                "type": actor_type,
+                "cases": which_cases(sorted(present.case_id.unique())),
+                "leads": float(present.leads.median()) if len(present) else float("nan"),
+                "shares": float(present.shares.median()) if len(present) else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def pattern_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """patterns() for reading: each rule, the cases it holds for (named while they are few) and their share."""
+    table = patterns() if table is None else table.reset_index()
+    total = len(data.case_ids())
+    return table.assign(
+        which=table.holds.map(which_cases),
+        percent=table.holds.map(lambda ids: f"{len(ids) / total:.0%}" if total else "0%"),
+    )[["pattern", "rule", "which", "percent"]]
+
+
+# ---------------------------------------------------------------- text alternatives of the charts
+# A chart's description names each case while the cases are few (as which_cases does), and
+# summarises them otherwise: a hundred cases are counted, not enumerated.
+
+LISTED = 4
+
+
+def _few() -> bool:
+    return len(data.case_ids()) <= LISTED
+
+
+def _tally(values: pd.Series, order: list[str]) -> str:
+    counts = values.value_counts()
+    return ", ".join(f"{int(counts[v])} {v}" for v in order if v in counts)
+
+
+def _spread(values: pd.Series, unit: str = "") -> str:
+    values = values.dropna()
+    if not len(values):
+        return "unknown"
+    low, high, middle = values.min(), values.max(), values.median()
+    return f"from {low:,.4g} to {high:,.4g}{unit}, median {middle:,.4g}{unit}"
+
+
+def describe_overview(cases: pd.DataFrame) -> str:
+    text = (
+        f"Scatter plot of {len(cases)} cases by the year co-production began "
+        f"({int(cases.start.min())} to {int(cases.start.max())}) and the book's total depth score out of 12 "
+        f"({_spread(cases.depth_total)}). Status: {_tally(cases.status, STATUSES)}. "
+        f"Service focus: {_tally(cases.focus, FOCUSES)}."
+    )
+    if _few():
+        text += (
+            " "
+            + "; ".join(
+                f"{row.case}: began {row.start}, depth {row.depth_total}, {row.status}, {row.focus}"
+                for row in cases.itertuples()
+            )
+            + "."
+        )
+    return text
+
+
+def describe_map(cases: pd.DataFrame) -> str:
+    located = cases.dropna(subset=["latitude", "longitude"])
+    text = (
+        f"World map with {len(located)} of {len(cases)} cases as dots at their cities, in "
+        f"{located.country.nunique()} countries: "
+        + ", ".join(f"{country} {count}" for country, count in located.country.value_counts().sort_index().items())
+        + f". Status: {_tally(cases.status, STATUSES)}. Below the map, the cases' names, each a link to its chapter."
+    )
+    if _few():
+        text += " " + "; ".join(f"{row.case}: {row.place}" for row in cases.itertuples()) + "."
+    return text
+
+
+def describe_scales(scales: pd.DataFrame) -> str:
+    total = scales.case_id.nunique()
+    parts = []
+    for measure, rows in scales.groupby("measure", sort=False):
+        known = rows.dropna(subset=["low"])
+        parts.append(
+            f"{measure} known for {len(known)} of {total} cases, {_spread(pd.concat([known.low, known.high]))}"
+        )
+    text = "Three panels, one bar per case on logarithmic axes: " + "; ".join(parts) + "."
+    if _few():
+        spans = scales.assign(span=[_format_span(low, high, 4) for low, high in zip(scales.low, scales.high)])
+        text += (
+            " "
+            + "; ".join(
+                f"{case}: " + ", ".join(f"{row.measure} {row.span}" for row in rows.itertuples())
+                for case, rows in spans.groupby("case", sort=False)
+            )
+            + "."
+        )
+    return text
+
+
+def describe_shares(stage_share: pd.DataFrame, reach: pd.DataFrame) -> str:
+    total = len(data.case_ids())
+    text = (
+        f"Heatmap of the share of the {total} cases in which each of the article's four participant types "
+        "contributes to or leads each of seven stages. "
+        + " ".join(
+            f"{actor_type.capitalize()}: " + ", ".join(f"{row.stage} {row.percent}" for row in rows.itertuples()) + "."
+            for actor_type, rows in stage_share.groupby("type", sort=False)
+        )
+    )
+    residents = reach[reach.type == "residents"]
+    if _few():
+        text += (
+            " "
+            + "; ".join(
+                f"{row.case}: residents at level 2 or 3 in {row.shares} of 7 stages" for row in residents.itertuples()
+            )
+            + "."
+        )
+    return text
+
+
+def describe_counts(counts: pd.DataFrame, by: str, category: str) -> str:
+    total = len(data.case_ids())
+    return (
+        f"Stacked bars of the {total} cases by {category}, one bar per {by.replace('name_en', 'bottleneck')}. "
+        + "; ".join(
+            f"{name}: " + ", ".join(f"{row.cases} {getattr(row, category)}" for row in rows.itertuples() if row.cases)
+            for name, rows in counts.groupby(by, sort=False)
+        )
+        + "."
+    )
+
+
+def describe_detail(chosen: list[str], reach: pd.DataFrame, bottlenecks: pd.DataFrame, depth: pd.DataFrame) -> str:
+    residents = reach[reach.type == "residents"].set_index("case_id")["shares"]
+    totals = depth.groupby("case_id")["score"].sum()
+    panels = []
+    for case_id in chosen:
+        verdicts = bottlenecks[bottlenecks.case_id == case_id]
+        panels.append(
+            f"{short_name(case_id)}: residents at level 2 or 3 in {int(residents.get(case_id, 0))} of 7 stages; "
+            + ", ".join(f"{row.name_en.lower()} {row.assessment}" for row in verdicts.itertuples())
+            + f"; depth {int(totals.get(case_id, 0))} of 12"
+        )
+    return (
+        f"{len(chosen)} panels, one per chosen case, each a heatmap of involvement levels 0 to 3 by actor and "
+        "stage, the case's bottleneck assessments and its depth scores. " + "; ".join(panels) + "."
+    )

@@ -307,6 +307,9 @@ def validate_case_profile(case_dir: Path, bib_keys: set[str]) -> list[Problem]:
         for index, source in enumerate(profile.get("sources") or []):
             if not _is_placeholder(source):
                 problems += _check_sources(file, 0, f"sources.{index}", source, bib_keys)
+        location = (profile.get("place") or {}).get("location")
+        if isinstance(location, dict) and isinstance(location.get("source"), str):
+            problems += _check_sources(file, 0, "place.location.source", location["source"], bib_keys)
     return problems
 
 

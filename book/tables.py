@@ -100,12 +100,17 @@ def show_table(
     columns: dict[str, str] | None = None,
     code: Iterable[str] = (),
     code_headers: bool = False,
+    links: dict[str, str] | None = None,
 ) -> HTML:
     """Render `frame` as an accessible HTML table with readable cells.
 
     `code` names columns shown verbatim as code (column names, raw CSV values), and
     `code_headers` shows the headers so: for pages that document the data format itself.
+    `links` makes a column's cells links: {"case": "chapter"} links each case to the address in
+    its row's `chapter` column (which need not be shown).
     """
+    links = links or {}
+    addresses = {column: list(frame[source]) for column, source in links.items()}
     columns = columns or {c: c for c in frame.columns}
     code = set(code)
     frame = frame[list(columns)]
@@ -137,9 +142,16 @@ def show_table(
         return _cell_html(value, column, library)
 
     head = "".join(f'<th scope="col"{classes(c)}>{header(c)}</th>' for c in frame.columns)
+
+    def linked(value, column: str, index: int) -> str:
+        text = cell(value, column)
+        if column not in addresses:
+            return text
+        return f'<a href="{html.escape(str(addresses[column][index]), quote=True)}">{text}</a>'
+
     rows = "".join(
-        "<tr>" + "".join(f"<td{classes(c)}>{cell(v, c)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
-        for row in frame.itertuples(index=False, name=None)
+        "<tr>" + "".join(f"<td{classes(c)}>{linked(v, c, i)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
+        for i, row in enumerate(frame.itertuples(index=False, name=None))
     )
     table = (
         f'<table class="casebook-table"><caption>{html.escape(caption)}</caption>'

@@ -9,6 +9,11 @@ desktop, with the site served compressed as static hosts serve it, beside a page
 Book's own template book measured in the same run; the machine's load is printed with them, as a
 busy machine scores lower. `make bench BENCH='--lighthouse-only [--all-pages]'` measures the
 site already built, on a text, a chart and the heaviest page, or on every page.
+
+`make bench BENCH='--cases N'` measures the book at N cases instead: a temporary copy gets copies
+of the test fixture until it holds N (book.build.synthetic), is built cold, then one more case is
+added and the copy rebuilt; it reports both times, the notebooks the new case re-executed, and the
+comparison page's weight and its height at 1280 px with every chart drawn.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ LIGHTHOUSE = "lighthouse@12.2.3"
 TEXT_PAGE = "chapters/back/glossary.html"
 CHART_PAGE = "chapters/theory/concept.html"
 TEMPLATE_PAGE = "markdown.html"  # a text page of Jupyter Book's template book
+COMPARISON_PAGE = "chapters/synthesis/comparison.html"
 PROSE_CHAPTER = "chapters/theory/core-points.md"
 DATA_FILE = "data/theory/arnstein.csv"
 
@@ -160,6 +166,91 @@ def html_weights(site: Path) -> list[tuple[str, int]]:
     return sorted(
         (p.relative_to(site).as_posix(), p.stat().st_size) for p in site.rglob("*.html") if "_static" not in p.parts
     )
+
+
+def page_height(url: str, width: int = 1280) -> int:
+    """The page's height in pixels at `width`, every chart drawn (as a reader scrolling through sees it)."""
+    from playwright.sync_api import sync_playwright
+
+    from book.build.browser import CHROMIUM_ARGS, DRAW_EVERYTHING, chromium
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(url, wait_until="networkidle")
+        page.wait_for_function(DRAW_EVERYTHING, polling=500, timeout=120_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('div[id^=\"altair-viz-\"]')]"
+            ".every(box => box.classList.contains('casebook-chart-drawn'))",
+            polling=500,
+            timeout=120_000,
+        )
+        page.wait_for_timeout(500)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        browser.close()
+    return height
+
+
+# ---------------------------------------------------------------- a book of N cases
+
+
+def case_count(root: Path) -> int:
+    return sum(1 for case in (root / "data" / "cases").iterdir() if (case / "case.yaml").exists())
+
+
+def remove_case(root: Path, case_id: str) -> None:
+    """Undo synthetic.add_cases for one case: its data, its chapter and its entry in _toc.yml."""
+    import yaml
+
+    shutil.rmtree(root / "data" / "cases" / case_id)
+    (root / "chapters" / "cases" / f"{case_id}.md").unlink()
+    toc_path = root / "_toc.yml"
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    for part in toc["parts"]:
+        part["chapters"] = [c for c in part["chapters"] if c.get("file") != f"chapters/cases/{case_id}"]
+    toc_path.write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def cases_bench(root: Path, total: int, runs: int, report) -> None:
+    """Build a copy of the book holding `total` cases, then add one case at a time (`runs` times,
+    each removed again before the next) and rebuild; weigh and measure the comparison page."""
+    from book.build import synthetic
+
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-cases-") as scratch:
+        copy = Path(scratch) / "book"
+        shutil.copytree(root, copy, ignore=IGNORE)
+        own = case_count(copy)
+        if total < own:
+            raise SystemExit(f"--cases {total}: the book already holds {own} cases; ask for {own} or more.")
+        synthetic.add_cases(copy, range(1, total - own + 1))
+        timed([sys.executable, "-m", "book", "validate"], copy)
+        print(f"Cold build with {total} cases ({own} of the book's, {total - own} synthetic)...", flush=True)
+        seconds, _ = build(copy)
+        report(f"cold build, {total} cases", f"{seconds:.1f} s")
+        site = copy / "_build" / "html"
+        page = site / COMPARISON_PAGE
+        report(
+            f"comparison page HTML, {total} cases",
+            f"{page.stat().st_size / 1024:.0f} KiB ({len(gzip.compress(page.read_bytes(), 6)) / 1024:.0f} KiB compressed)",
+        )
+        with serve(site) as url:
+            height = page_height(f"{url}/{COMPARISON_PAGE}")
+        report(f"comparison page height at 1280 px, {total} cases", f"{height:,} px")
+
+        times, ran = [], set()
+        for run in range(max(runs, 1)):
+            (added,) = synthetic.add_cases(copy, [total - own + 1 + run])
+            seconds, log = build(copy)
+            times.append(seconds)
+            ran.update(name for name in executed(log) if name != f"chapters/cases/{added}")
+            ran.add("chapters/cases/<the new case>")
+            if run < runs - 1:
+                remove_case(copy, added)
+                build(copy)
+        report(
+            f"add-one rebuild, {total} to {total + 1} cases (median of {len(times)})",
+            f"{median(times):.1f} s, notebooks re-executed: {len(ran)} ({', '.join(sorted(ran))})",
+        )
 
 
 # ---------------------------------------------------------------- Lighthouse
@@ -303,6 +394,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-template", action="store_true", help="do not measure Jupyter Book's template book beside this one"
     )
+    parser.add_argument(
+        "--cases",
+        type=int,
+        metavar="N",
+        help="measure a copy holding N cases (the book's and synthetic copies of the test fixture) instead",
+    )
     args = parser.parse_args(argv)
     root = paths.root()
     rows: list[tuple[str, str]] = []
@@ -315,6 +412,11 @@ def main(argv: list[str] | None = None) -> int:
         work = root / "_build" / "bench"
         stock = None if args.skip_template else template_book(work)
         measure_lighthouse(site, lighthouse_pages(weights, args.all_pages), args.runs, work, report, stock)
+
+    if args.cases is not None:
+        cases_bench(root, args.cases, args.runs, report)
+        print_table(rows)
+        return 0
 
     if not args.skip_tests and not args.lighthouse_only:
         print("make check and make test (one run each)...", flush=True)

@@ -19,6 +19,10 @@ import nbformat
 from book import paths
 
 SCRIPTS = ("casebook-sidebar-toggles.js",)  # every page, deferred
+# A page that reads more datasets than this (the comparison, once there are many cases) lists
+# each case table once, with how many cases have it, instead of a link per file.
+DOWNLOAD_LINKS = 24
+CASE_DATASET = re.compile(r"^data/cases/[^/]+/([^/]+\.csv)$")
 
 
 def write_static(folder: Path) -> None:
@@ -66,8 +70,19 @@ def extras_html(
     if notebook:
         href = pathto("_sources", 1) + "/" + notebook
         items.append(f'<li><a href="{html.escape(href)}" download>Executed notebook (.ipynb)</a></li>')
+    grouped: dict[str, int] = {}
     for dataset in datasets:
+        case_table = CASE_DATASET.match(dataset)
+        if case_table and len(datasets) > DOWNLOAD_LINKS:
+            grouped[case_table.group(1)] = grouped.get(case_table.group(1), 0) + 1
+            continue
         items.append(f'<li><a href="{html.escape(pathto(dataset, 1))}" download>{html.escape(dataset)}</a></li>')
+    catalogue = html.escape(pathto("chapters/back/data-catalogue"))
+    for table, count in sorted(grouped.items()):
+        items.append(
+            f"<li><code>{html.escape(table)}</code> of {count} cases: in the chapter to run anywhere, and each "
+            f'case\'s file in the <a href="{catalogue}">data catalogue</a></li>'
+        )
     downloads = (
         '<h2 id="downloads">Downloads</h2>\n<ul class="casebook-downloads">' + "".join(items) + "</ul>" if items else ""
     )

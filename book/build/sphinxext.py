@@ -363,6 +363,8 @@ class CasebookBuild:
         if doctree is None:
             return
         context["body"] = pages.fix_theme_html(context.get("body", ""))
+        if vega.page_has_chart(context["body"]):
+            context["body"] = vega.move_chart_data(context["body"], pagename, Path(app.outdir) / "_static")
         entry = self.manifest.entries.get(pagename) if self.manifest else None
         if entry is None or "pathto" not in context:
             return
