@@ -10,9 +10,9 @@ from book.build.pdf import _name_bookmarks_once
 def test_doubled_bookmark_titles_are_halved_and_others_kept(tmp_path):
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
-    chapter = writer.add_outline_item("Two modelsTwo models", 0)
-    writer.add_outline_item("SummarySummary", 0, parent=chapter)
-    writer.add_outline_item("Bora Bora", 0, parent=chapter)
+    chapter = writer.add_outline_item(title="Two modelsTwo models", page_number=0)
+    writer.add_outline_item(title="SummarySummary", page_number=0, parent=chapter)
+    writer.add_outline_item(title="Bora Bora", page_number=0, parent=chapter)
     pdf = tmp_path / "book.pdf"
     writer.write(pdf)
     _name_bookmarks_once(pdf)
