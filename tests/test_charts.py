@@ -201,16 +201,33 @@ def test_every_chart_draws_fits_and_reads(built_site, site_url, browser, width):
     assert not failures, f"at {width} px:\n" + "\n".join(failures)
 
 
+def moved_datasets(site: Path, page: str) -> dict:
+    """The datasets the build moved out of `page` into its data file (book.build.vega.move_chart_data)."""
+    from book.build import vega
+
+    path = site / "_static" / vega.DATA_FOLDER / vega.data_file_name(page.removesuffix(".html"))
+    if not path.exists():
+        return {}
+    script = path.read_text(encoding="utf-8")
+    return json.loads(script[script.index("(") + 1 : script.rindex(")")])
+
+
 def test_chart_specs_read_well(built_site):
     """Tooltips have readable titles, timelines a time scale, and no citation key reaches a reader."""
     keys = bib_keys()
     failures, seen = [], 0
     for name in chart_pages(built_site):
+        moved = moved_datasets(built_site, name)
         for index, spec in enumerate(chart_specs((built_site / name).read_text(encoding="utf-8"))):
             seen += 1
             where = f"{name}: chart {index + 1}"
+            named = spec.get("usermeta", {}).get("casebookData", {}).get("datasets", [])
+            failures += [
+                f"{where}: dataset {key} missing from the page's data file" for key in named if key not in moved
+            ]
             values = {}
-            for dataset in spec.get("datasets", {}).values():
+            tables = [*spec.get("datasets", {}).values(), *(moved.get(key, []) for key in named)]
+            for dataset in (table for table in tables if isinstance(table, list)):  # not the map's TopoJSON
                 for row in dataset:
                     for field, value in row.items():
                         parts = str(value).split(";") if isinstance(value, str) else [value]
