@@ -5,14 +5,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 from book.build.browser import CHROMIUM_ARGS
 
@@ -102,6 +106,90 @@ def built_site() -> Path:
 def seeded_copy(built_site, tmp_path_factory):
     """A function that makes a copy of the book, its execution cache seeded from the built book."""
     return lambda name: copy_book(tmp_path_factory.mktemp(name) / "book", seed_from=ROOT)
+
+
+EXECUTED = re.compile(r"\[casebook\] executing \d+ notebook\(s\) in parallel: (.*)")
+
+
+def executed(output: str) -> set[str]:
+    """The notebooks a build's output says it executed."""
+    found = EXECUTED.search(output)
+    return set(found.group(1).split(", ")) if found else set()
+
+
+def readers_of(root: Path, *paths: str) -> set[str]:
+    """The notebooks that read any of `paths` (files, or folders they listed) when the book at
+    `root` was last built."""
+    manifest = json.loads((root / CACHE / "casebook-executions.json").read_text(encoding="utf-8"))
+    return {doc for doc, entry in manifest.items() if any(dep["path"] in paths for dep in entry["reads"])}
+
+
+# ---------------------------------------------------------------- the contributor's path
+
+NEW_CASE = "fixture-village"
+FIXTURE = Path(__file__).parent / "fixtures"
+STAMP = ".venv/.installed-from-lock"
+
+
+@dataclass
+class Contribution:
+    """A copy of the book where a case was added as CONTRIBUTING.md says; what each step printed."""
+
+    root: Path
+    steps: dict[str, subprocess.CompletedProcess] = field(default_factory=dict)
+
+    @property
+    def site(self) -> Path:
+        return self.root / "_build" / "html"
+
+    def page(self, name: str) -> str:
+        return (self.site / name).read_text(encoding="utf-8")
+
+
+def make(root: Path, chromium: str, *args: str) -> subprocess.CompletedProcess:
+    # `-o` keeps make from reinstalling the shared environment from the copy.
+    env = {**os.environ, "CASEBOOK_ROOT": str(root), "CASEBOOK_CHROMIUM": chromium}
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", STAMP, *args], cwd=root, env=env, capture_output=True, text=True
+    )
+
+
+def fill_chapter(chapter: Path) -> None:
+    """Replace each TODO line of the scaffolded chapter with the fixture's answer."""
+    answers = yaml.safe_load((FIXTURE / f"{NEW_CASE}-chapter.yaml").read_text(encoding="utf-8"))
+    lines = chapter.read_text(encoding="utf-8").split("\n")
+    unanswered = [line for line in lines if "TODO" in line and line not in answers]
+    assert not unanswered, f"the chapter template has TODOs the fixture does not fill: {unanswered}"
+    chapter.write_text("\n".join(answers.get(line, line) for line in lines), encoding="utf-8")
+
+
+def fill_data(folder: Path) -> None:
+    """The fixture's tables over the scaffold's; the optional tables it does not use deleted."""
+    source = FIXTURE / NEW_CASE
+    for scaffolded in folder.iterdir():
+        if not (source / scaffolded.name).exists():
+            scaffolded.unlink()
+    for filled in source.iterdir():
+        shutil.copy(filled, folder / filled.name)
+
+
+@pytest.fixture(scope="session")
+def contribution(seeded_copy, chromium) -> Contribution:
+    """The contributor's path, walked on a seeded copy exactly as CONTRIBUTING.md prints it:
+    `make new-case ID=...`, fill in the data and the chapter (from tests/fixtures), `make validate`,
+    `make book` (the site and the PDF). tests/test_contributor_path.py checks the steps and the
+    site, tests/test_pdf.py the PDF, tests/test_incremental.py rebuilds it: all in the pytest-xdist
+    group "copies", so that one worker walks the path once."""
+    root = seeded_copy("contribution")
+    os.symlink(ROOT / ".venv", root / ".venv")
+    done = Contribution(root)
+    done.steps["new-case"] = make(root, chromium, "new-case", f"ID={NEW_CASE}")
+    done.steps["validate-unfilled"] = make(root, chromium, "validate")
+    fill_data(root / "data" / "cases" / NEW_CASE)
+    fill_chapter(root / "chapters" / "cases" / f"{NEW_CASE}.md")
+    done.steps["validate"] = make(root, chromium, "validate")
+    done.steps["book"] = make(root, chromium, "book")
+    return done
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
