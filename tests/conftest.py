@@ -14,6 +14,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import yaml
@@ -192,6 +193,24 @@ def contribution(seeded_copy, chromium) -> Contribution:
     return done
 
 
+def site_pages(site: Path) -> list[str]:
+    """The HTML pages of the built site at `site`, as paths relative to it."""
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).as_posix().startswith("_static/")
+    )
+
+
+def book_pages() -> list[str]:
+    """The pages the site will have, known before it is built, for tests that visit each page:
+    the table of contents' and Sphinx's own. tests/test_site.py checks the site has exactly these."""
+    from book.build import review
+
+    chapters = [f"{name}.html" for name in review.toc_files(ROOT)]
+    return sorted([*chapters, "404.html", "genindex.html", "index.html", "search.html"])
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -214,6 +233,53 @@ def serve(directory: Path):
 def site_url(built_site: Path):
     with serve(built_site) as url:
         yield url
+
+
+class Tab:
+    """One browser tab that visits pages of the served site in turn, as a reader clicking through
+    it. Requests to other hosts are blocked and recorded, requests naming a `block`ed file blocked;
+    console messages and script errors are kept per visit. A tab keeps its renderer and cache from
+    page to page, which makes a visit about three times cheaper than one in a fresh context."""
+
+    def __init__(self, browser, block: tuple[str, ...] = (), **options):
+        self.context = browser.new_context(**options)
+        self.block = block
+        self.external: list[str] = []
+        self.messages: list[tuple[str, str]] = []  # (the console message's type or "pageerror", text)
+        self.context.route("**/*", self._guard)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda message: self.messages.append((message.type, message.text)))
+        self.page.on("pageerror", lambda error: self.messages.append(("pageerror", str(error))))
+
+    def _guard(self, route) -> None:
+        url = route.request.url
+        if urlparse(url).hostname not in ("127.0.0.1", "localhost"):
+            self.external.append(url)
+            route.abort()
+        elif any(name in url for name in self.block):
+            route.abort()
+        else:
+            route.continue_()
+
+    def visit(self, url: str, idle: bool = False):
+        """The page at `url` once loaded (and the network idle, with `idle`), on screen."""
+        self.external.clear()
+        self.messages.clear()
+        self.page.emulate_media(media="null")  # a previous visit may have emulated print
+        self.page.goto(url, wait_until="load")
+        if idle:
+            self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def said(self, *kinds: str) -> list[str]:
+        """This visit's messages of the given kinds (console types such as "error", or "pageerror")."""
+        return [f"{kind}: {text}" for kind, text in self.messages if kind in kinds]
+
+    def __enter__(self) -> Tab:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.context.close()
 
 
 def find_chromium() -> str | None:
