@@ -82,11 +82,8 @@ def book_copy(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """The book built in place (the same build `make book` makes), once per test run; fails with
-    the build log.
-
-    Tests that read the site are in the xdist group "site", tests that build copies seeded from
-    its cache in the group "copies": one worker each. Whichever asks first builds; the other
-    waits on a lock and finds the build done for this run."""
+    the build log. Whichever pytest-xdist worker asks first builds; the other waits on a lock and
+    finds the build done for this run."""
     import fcntl
 
     (ROOT / "_build").mkdir(exist_ok=True)
@@ -326,3 +323,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+    # Builds, browsers and kernels first: pytest-xdist hands out tests in this order, so the
+    # quick tests come last and keep every worker busy until the end.
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in ("build", "browser", "slow")))

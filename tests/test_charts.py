@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, Tab, site_pages
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.browser
 
 CHART = "div[id^='altair-viz-']"
 NARROW, WIDE = 390, 1280

@@ -12,7 +12,7 @@ from conftest import build_book, executed, readers_of, serve
 
 PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
 
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("copies")]
+pytestmark = pytest.mark.build
 
 
 def executed_by(result) -> set[str]:
@@ -20,6 +20,7 @@ def executed_by(result) -> set[str]:
     return executed(result.stdout + result.stderr)
 
 
+@pytest.mark.xdist_group("copies")
 def test_rebuilds_follow_data_and_prose(contribution, browser):
     """Rebuilds the contributor's copy, built once by `make book` (the other tests read it as built:
     these edits change nothing they check)."""

@@ -12,8 +12,7 @@ from book.build import search
 from book.build.pages import mark_chinese
 from conftest import Tab, book_pages, site_pages
 
-# Tests that open the built site share one build (the "site" group of pytest-xdist).
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.browser
 
 PHONE, TABLET, DESKTOP = 390, 900, 1280
 CHAPTER = "chapters/theory/concept.html"  # has a page-contents panel

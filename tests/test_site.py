@@ -9,7 +9,7 @@ import pytest
 
 from conftest import Tab, book_pages, site_pages
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.browser
 
 
 def test_vega_bundle_only_on_chart_pages(built_site):
