@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import json
 import os
 import re
@@ -65,6 +66,21 @@ def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
         env=env,
         cwd=root,
     )
+
+
+def run_book(*args: str) -> subprocess.CompletedProcess:
+    """`python -m book *args` run in this process, through the command line's own entry
+    (book.build.cli.main) with what it prints captured: a second's start-up less than a real
+    command. tests/test_data.py runs the real command once."""
+    from book.build import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exit:  # argparse's refusals
+            code = exit.code
+    return subprocess.CompletedProcess(["python", "-m", "book", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture
