@@ -5,14 +5,20 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+import yaml
 
 from book.build.browser import CHROMIUM_ARGS
 
@@ -62,6 +68,21 @@ def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
+def run_book(*args: str) -> subprocess.CompletedProcess:
+    """`python -m book *args` run in this process, through the command line's own entry
+    (book.build.cli.main) with what it prints captured: a second's start-up less than a real
+    command. tests/test_data.py runs the real command once."""
+    from book.build import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exit:  # argparse's refusals
+            code = exit.code
+    return subprocess.CompletedProcess(["python", "-m", "book", *args], code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def book_copy(tmp_path, monkeypatch) -> Path:
     """A copy of what `make validate` reads (data, chapters, bibliography, table of contents);
@@ -77,11 +98,8 @@ def book_copy(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """The book built in place (the same build `make book` makes), once per test run; fails with
-    the build log.
-
-    Tests that read the site are in the xdist group "site", tests that build copies seeded from
-    its cache in the group "copies": one worker each. Whichever asks first builds; the other
-    waits on a lock and finds the build done for this run."""
+    the build log. Whichever pytest-xdist worker asks first builds; the other waits on a lock and
+    finds the build done for this run."""
     import fcntl
 
     (ROOT / "_build").mkdir(exist_ok=True)
@@ -102,6 +120,108 @@ def built_site() -> Path:
 def seeded_copy(built_site, tmp_path_factory):
     """A function that makes a copy of the book, its execution cache seeded from the built book."""
     return lambda name: copy_book(tmp_path_factory.mktemp(name) / "book", seed_from=ROOT)
+
+
+EXECUTED = re.compile(r"\[casebook\] executing \d+ notebook\(s\) in parallel: (.*)")
+
+
+def executed(output: str) -> set[str]:
+    """The notebooks a build's output says it executed."""
+    found = EXECUTED.search(output)
+    return set(found.group(1).split(", ")) if found else set()
+
+
+def readers_of(root: Path, *paths: str) -> set[str]:
+    """The notebooks that read any of `paths` (files, or folders they listed) when the book at
+    `root` was last built."""
+    manifest = json.loads((root / CACHE / "casebook-executions.json").read_text(encoding="utf-8"))
+    return {doc for doc, entry in manifest.items() if any(dep["path"] in paths for dep in entry["reads"])}
+
+
+# ---------------------------------------------------------------- the contributor's path
+
+NEW_CASE = "fixture-village"
+FIXTURE = Path(__file__).parent / "fixtures"
+STAMP = ".venv/.installed-from-lock"
+
+
+@dataclass
+class Contribution:
+    """A copy of the book where a case was added as CONTRIBUTING.md says; what each step printed."""
+
+    root: Path
+    steps: dict[str, subprocess.CompletedProcess] = field(default_factory=dict)
+
+    @property
+    def site(self) -> Path:
+        return self.root / "_build" / "html"
+
+    def page(self, name: str) -> str:
+        return (self.site / name).read_text(encoding="utf-8")
+
+
+def make(root: Path, chromium: str, *args: str) -> subprocess.CompletedProcess:
+    # `-o` keeps make from reinstalling the shared environment from the copy.
+    env = {**os.environ, "CASEBOOK_ROOT": str(root), "CASEBOOK_CHROMIUM": chromium}
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", STAMP, *args], cwd=root, env=env, capture_output=True, text=True
+    )
+
+
+def fill_chapter(chapter: Path) -> None:
+    """Replace each TODO line of the scaffolded chapter with the fixture's answer."""
+    answers = yaml.safe_load((FIXTURE / f"{NEW_CASE}-chapter.yaml").read_text(encoding="utf-8"))
+    lines = chapter.read_text(encoding="utf-8").split("\n")
+    unanswered = [line for line in lines if "TODO" in line and line not in answers]
+    assert not unanswered, f"the chapter template has TODOs the fixture does not fill: {unanswered}"
+    chapter.write_text("\n".join(answers.get(line, line) for line in lines), encoding="utf-8")
+
+
+def fill_data(folder: Path) -> None:
+    """The fixture's tables over the scaffold's; the optional tables it does not use deleted."""
+    source = FIXTURE / NEW_CASE
+    for scaffolded in folder.iterdir():
+        if not (source / scaffolded.name).exists():
+            scaffolded.unlink()
+    for filled in source.iterdir():
+        shutil.copy(filled, folder / filled.name)
+
+
+@pytest.fixture(scope="session")
+def contribution(seeded_copy, chromium) -> Contribution:
+    """The contributor's path, walked on a seeded copy exactly as CONTRIBUTING.md prints it:
+    `make new-case ID=...`, fill in the data and the chapter (from tests/fixtures), `make validate`,
+    `make book` (the site and the PDF). tests/test_contributor_path.py checks the steps and the
+    site, tests/test_pdf.py the PDF, tests/test_incremental.py rebuilds it: all in the pytest-xdist
+    group "copies", so that one worker walks the path once."""
+    root = seeded_copy("contribution")
+    os.symlink(ROOT / ".venv", root / ".venv")
+    done = Contribution(root)
+    done.steps["new-case"] = make(root, chromium, "new-case", f"ID={NEW_CASE}")
+    done.steps["validate-unfilled"] = make(root, chromium, "validate")
+    fill_data(root / "data" / "cases" / NEW_CASE)
+    fill_chapter(root / "chapters" / "cases" / f"{NEW_CASE}.md")
+    done.steps["validate"] = make(root, chromium, "validate")
+    done.steps["book"] = make(root, chromium, "book")
+    return done
+
+
+def site_pages(site: Path) -> list[str]:
+    """The HTML pages of the built site at `site`, as paths relative to it."""
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).as_posix().startswith("_static/")
+    )
+
+
+def book_pages() -> list[str]:
+    """The pages the site will have, known before it is built, for tests that visit each page:
+    the table of contents' and Sphinx's own. tests/test_site.py checks the site has exactly these."""
+    from book.build import review
+
+    chapters = [f"{name}.html" for name in review.toc_files(ROOT)]
+    return sorted([*chapters, "404.html", "genindex.html", "index.html", "search.html"])
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -126,6 +246,53 @@ def serve(directory: Path):
 def site_url(built_site: Path):
     with serve(built_site) as url:
         yield url
+
+
+class Tab:
+    """One browser tab that visits pages of the served site in turn, as a reader clicking through
+    it. Requests to other hosts are blocked and recorded, requests naming a `block`ed file blocked;
+    console messages and script errors are kept per visit. A tab keeps its renderer and cache from
+    page to page, which makes a visit about three times cheaper than one in a fresh context."""
+
+    def __init__(self, browser, block: tuple[str, ...] = (), **options):
+        self.context = browser.new_context(**options)
+        self.block = block
+        self.external: list[str] = []
+        self.messages: list[tuple[str, str]] = []  # (the console message's type or "pageerror", text)
+        self.context.route("**/*", self._guard)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda message: self.messages.append((message.type, message.text)))
+        self.page.on("pageerror", lambda error: self.messages.append(("pageerror", str(error))))
+
+    def _guard(self, route) -> None:
+        url = route.request.url
+        if urlparse(url).hostname not in ("127.0.0.1", "localhost"):
+            self.external.append(url)
+            route.abort()
+        elif any(name in url for name in self.block):
+            route.abort()
+        else:
+            route.continue_()
+
+    def visit(self, url: str, idle: bool = False):
+        """The page at `url` once loaded (and the network idle, with `idle`), on screen."""
+        self.external.clear()
+        self.messages.clear()
+        self.page.emulate_media(media="null")  # a previous visit may have emulated print
+        self.page.goto(url, wait_until="load")
+        if idle:
+            self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def said(self, *kinds: str) -> list[str]:
+        """This visit's messages of the given kinds (console types such as "error", or "pageerror")."""
+        return [f"{kind}: {text}" for kind, text in self.messages if kind in kinds]
+
+    def __enter__(self) -> Tab:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.context.close()
 
 
 def find_chromium() -> str | None:
@@ -172,3 +339,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+    # Builds, browsers and kernels first: pytest-xdist hands out tests in this order, so the
+    # quick tests come last and keep every worker busy until the end.
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in ("build", "browser", "slow")))

@@ -23,7 +23,6 @@ def test_trim_keeps_the_rules_of_named_icons_and_their_code_points():
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_every_icon_the_site_names_keeps_its_rule_and_its_glyph(built_site):
     static = built_site / "_static"
     original = (assets.THEME_STATIC / assets.STYLESHEET).read_text(encoding="utf-8")
@@ -44,7 +43,6 @@ def test_every_icon_the_site_names_keeps_its_rule_and_its_glyph(built_site):
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_the_first_paint_waits_on_one_small_stylesheet_and_a_small_font(built_site):
     static = built_site / "_static"
     fonts = {font.name: font.stat().st_size for font in (static / assets.FONTS).iterdir()}

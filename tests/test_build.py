@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.build
 
 
 def test_book_builds(built_site):
@@ -12,8 +12,9 @@ def test_book_builds(built_site):
     assert (built_site / "chapters" / "theory" / "concept.html").exists()
 
 
+@pytest.mark.xdist_group("copies")
 def test_builds_share_one_worker(request):
-    """Tests that build are in the xdist groups "site" and "copies" (tests/conftest.py): if the
-    groups were ignored, session builds would be repeated on every worker."""
+    """The tests of the contributor's copy are in the xdist group "copies" (tests/conftest.py): if
+    the group were ignored, the copy's build would be repeated on every worker."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        assert request.node.nodeid.endswith("@site"), "pytest-xdist ignored the group: see pyproject.toml"
+        assert request.node.nodeid.endswith("@copies"), "pytest-xdist ignored the group: see pyproject.toml"

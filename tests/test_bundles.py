@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 
 from book.build import bundles
 
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.build
 
 ALTAIR_ID = re.compile(r"altair-viz-[0-9a-f]+")
 TAG = re.compile(r"<[^>]+>")

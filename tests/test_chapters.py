@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from book.build import review
+from conftest import run_book
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = review.framed_chapters(ROOT)
@@ -22,7 +22,7 @@ def test_chapter_frame(chapter):
 
 
 def validate() -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "book", "validate"], capture_output=True, text=True)
+    return run_book("validate")
 
 
 def test_validate_finds_placeholders_in_a_chapter(book_copy):

@@ -1,8 +1,9 @@
 """The book's charts as a reader meets them: drawn, fitting the column, legible, in both colour
 schemes, without scripts and on paper.
 
-Every chart on every page is checked at a phone's width (390 px) and a desktop's (1280 px); the
-colour checks run at 900 px in the dark scheme. One browser context per width; pages are reused.
+Every chart on every page is drawn and checked at a phone's width (390 px) in the light scheme and
+at a desktop's (1280 px) in the dark scheme, where its colours are checked too. One browser context
+per width; pages are reused.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ import re
 from pathlib import Path
 
 import pytest
-from test_site import site_pages
 
-from conftest import ROOT
+from conftest import ROOT, Tab, site_pages
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.browser
 
 CHART = "div[id^='altair-viz-']"
 NARROW, WIDE = 390, 1280
@@ -123,20 +123,8 @@ def walk(node):
             yield from walk(value)
 
 
-def open_offline(context, url: str):
-    """A page of `context` with other hosts blocked, and every console warning or error kept."""
-    page = context.new_page()
-    messages = []
-    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("warning", "error") else None)
-    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-    page.goto(url, wait_until="load")
-    return page, messages
-
-
-def offline_context(browser, **options):
-    context = browser.new_context(**options)
-    context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
-    return context
+# What a reader's console must not show on a chart page.
+COMPLAINTS = ("warning", "error", "pageerror")
 
 
 def draw_every_chart(page, name: str, failures: list[str]) -> list:
@@ -181,24 +169,26 @@ def check_chart(name: str, index: int, facts: dict, keys: set[str]) -> list[str]
     return problems
 
 
-@pytest.mark.parametrize("width", [NARROW, WIDE])
-def test_every_chart_draws_fits_and_reads(built_site, site_url, browser, width):
+@pytest.mark.parametrize("width, scheme", [(NARROW, "light"), (WIDE, "dark")])
+def test_every_chart_draws_fits_and_reads(built_site, site_url, browser, width, scheme):
     """At each width: no Vega warning or error, data marks drawn, no chart wider than the column
-    (nothing to scroll sideways), no text outside it, overlapping or truncated, no citation keys."""
+    (nothing to scroll sideways), no text outside it, overlapping or truncated, no citation keys.
+    In the dark scheme, also colour_failures."""
     keys = bib_keys()
-    context = offline_context(browser, viewport={"width": width, "height": 900})
     failures, seen = [], 0
-    for name in chart_pages(built_site):
-        page, messages = open_offline(context, f"{site_url}/{name}")
-        for index, chart in enumerate(draw_every_chart(page, name, failures)):
-            facts = chart.evaluate(INSPECT, "live")
-            failures += check_chart(name, index, facts, keys)
-            seen += 1
-        failures += [f"{name}: console {text}" for text in messages]
-        page.close()
-    context.close()
+    with Tab(browser, viewport={"width": width, "height": 900}, color_scheme=scheme) as tab:
+        for name in chart_pages(built_site):
+            page = tab.visit(f"{site_url}/{name}")
+            assert page.evaluate("document.documentElement.dataset.theme") == scheme
+            for index, chart in enumerate(draw_every_chart(page, name, failures)):
+                facts = chart.evaluate(INSPECT, "live")
+                failures += check_chart(name, index, facts, keys)
+                if scheme == "dark":
+                    failures += colour_failures(name, index, chart.evaluate(COLOURS, "live"))
+                seen += 1
+            failures += [f"{name}: console {said}" for said in tab.said(*COMPLAINTS)]
     assert seen >= 16
-    assert not failures, f"at {width} px:\n" + "\n".join(failures)
+    assert not failures, f"at {width} px, {scheme} scheme:\n" + "\n".join(failures)
 
 
 def moved_datasets(site: Path, page: str) -> dict:
@@ -290,29 +280,19 @@ COLOURS = """(box, which) => {
 }"""
 
 
-def test_charts_follow_the_dark_scheme(built_site, site_url, browser):
-    """In the dark scheme charts sit on the page's own background, their text readable on it."""
-    context = offline_context(browser, viewport={"width": 900, "height": 900}, color_scheme="dark")
-    failures, seen = [], 0
-    for name in chart_pages(built_site):
-        page, _ = open_offline(context, f"{site_url}/{name}")
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-        for index, chart in enumerate(draw_every_chart(page, name, failures)):
-            seen += 1
-            facts = chart.evaluate(COLOURS, "live")
-            where = f"{name}: chart {index + 1}"
-            light = [c for c in facts["painted"] if luminance(c) > 0.2]
-            if light:
-                failures.append(f"{where} sits on a light card ({light[0]}) on a {facts['page']} page")
-            faint = sorted({f"{text!r} {fill}" for text, fill in facts["texts"] if contrast(fill, facts["page"]) < 4.5})
-            if faint:
-                failures.append(f"{where} has text hard to read on {facts['page']}: {faint[:3]}")
-            if any(contrast(stroke, facts["page"]) < 1.5 for stroke in facts["lines"] if stroke != "none"):
-                failures.append(f"{where} has axis lines that vanish on {facts['page']}")
-        page.close()
-    context.close()
-    assert seen >= 16
-    assert not failures, "\n".join(failures)
+def colour_failures(name: str, index: int, facts: dict) -> list[str]:
+    """In the dark scheme a chart sits on the page's own background, its text readable on it."""
+    where = f"{name}: chart {index + 1}"
+    failures = []
+    light = [c for c in facts["painted"] if luminance(c) > 0.2]
+    if light:
+        failures.append(f"{where} sits on a light card ({light[0]}) on a {facts['page']} page")
+    faint = sorted({f"{text!r} {fill}" for text, fill in facts["texts"] if contrast(fill, facts["page"]) < 4.5})
+    if faint:
+        failures.append(f"{where} has text hard to read on {facts['page']}: {faint[:3]}")
+    if any(contrast(stroke, facts["page"]) < 1.5 for stroke in facts["lines"] if stroke != "none"):
+        failures.append(f"{where} has axis lines that vanish on {facts['page']}")
+    return failures
 
 
 STATIC = ".casebook-chart-static svg"
@@ -322,23 +302,21 @@ def test_charts_show_without_scripts(built_site, site_url, browser):
     """Without JavaScript every chart is still there: a static SVG with marks, its description as
     its accessible name, fitting the column at 390 px and legible."""
     keys = bib_keys()
-    context = offline_context(browser, viewport={"width": NARROW, "height": 900}, java_script_enabled=False)
     failures, seen = [], 0
-    for name in chart_pages(built_site):
-        page, _ = open_offline(context, f"{site_url}/{name}")
-        charts = page.locator(CHART)
-        for index in range(charts.count()):
-            seen += 1
-            chart = charts.nth(index)
-            if chart.locator(STATIC).count() != 1:
-                failures.append(f"{name}: chart {index + 1} shows nothing without scripts")
-                continue
-            svg = chart.locator(STATIC)
-            if svg.get_attribute("role") != "img" or svg.locator("title").count() != 1:
-                failures.append(f"{name}: chart {index + 1}: the static SVG is not an image with a title")
-            failures += check_chart(name, index, chart.evaluate(INSPECT, STATIC), keys)
-        page.close()
-    context.close()
+    with Tab(browser, viewport={"width": NARROW, "height": 900}, java_script_enabled=False) as tab:
+        for name in chart_pages(built_site):
+            page = tab.visit(f"{site_url}/{name}")
+            charts = page.locator(CHART)
+            for index in range(charts.count()):
+                seen += 1
+                chart = charts.nth(index)
+                if chart.locator(STATIC).count() != 1:
+                    failures.append(f"{name}: chart {index + 1} shows nothing without scripts")
+                    continue
+                svg = chart.locator(STATIC)
+                if svg.get_attribute("role") != "img" or svg.locator("title").count() != 1:
+                    failures.append(f"{name}: chart {index + 1}: the static SVG is not an image with a title")
+                failures += check_chart(name, index, chart.evaluate(INSPECT, STATIC), keys)
     assert seen >= 16
     assert not failures, "\n".join(failures)
 
@@ -347,53 +325,49 @@ def test_charts_show_without_scripts(built_site, site_url, browser):
 def test_a_chapter_printed_at_once_shows_every_chart(built_site, site_url, browser, width, tmp_path):
     """Opened and printed straight away, before any chart has been scrolled to: every chart is on
     paper, drawn, fitting the page, with no note asking the reader to scroll."""
-    context = offline_context(browser, viewport={"width": width, "height": 1100})
     failures = []
-    for name in chart_pages(built_site):
-        page, messages = open_offline(context, f"{site_url}/{name}")
-        page.emulate_media(media="print")
-        charts = page.locator(CHART)
-        for index in range(charts.count()):
-            chart = charts.nth(index)
-            note = chart.evaluate("box => getComputedStyle(box, '::after').content")
-            if note not in ("none", "normal", ""):
-                failures.append(f"{name}: chart {index + 1} prints a note: {note}")
-            shown = chart.evaluate("""box => [...box.querySelectorAll('svg.marks')].filter(svg => {
-                const r = svg.getBoundingClientRect();
-                return r.width > 0 && r.height > 0 && svg.querySelector('.role-mark');
-            }).map(svg => svg.getBoundingClientRect().width)""")
-            if len(shown) != 1:
-                failures.append(f"{name}: chart {index + 1} prints {len(shown)} drawn charts, not one")
-            else:
-                facts = chart.evaluate(INSPECT, STATIC) if chart.locator(STATIC).count() else None
-                if facts and (facts["marks"] == 0 or facts["svgRight"] > facts["columnRight"] + 1):
-                    failures.append(f"{name}: chart {index + 1} prints blank or too wide")
-        pdf = page.pdf(format="A4")
-        if len(pdf) < 20_000:
-            failures.append(f"{name}: the PDF is only {len(pdf)} bytes")
-        failures += [f"{name}: console {text}" for text in messages]
-        page.close()
-    context.close()
+    with Tab(browser, viewport={"width": width, "height": 1100}) as tab:
+        for name in chart_pages(built_site):
+            page = tab.visit(f"{site_url}/{name}")
+            page.emulate_media(media="print")
+            charts = page.locator(CHART)
+            for index in range(charts.count()):
+                chart = charts.nth(index)
+                note = chart.evaluate("box => getComputedStyle(box, '::after').content")
+                if note not in ("none", "normal", ""):
+                    failures.append(f"{name}: chart {index + 1} prints a note: {note}")
+                shown = chart.evaluate("""box => [...box.querySelectorAll('svg.marks')].filter(svg => {
+                    const r = svg.getBoundingClientRect();
+                    return r.width > 0 && r.height > 0 && svg.querySelector('.role-mark');
+                }).map(svg => svg.getBoundingClientRect().width)""")
+                if len(shown) != 1:
+                    failures.append(f"{name}: chart {index + 1} prints {len(shown)} drawn charts, not one")
+                else:
+                    facts = chart.evaluate(INSPECT, STATIC) if chart.locator(STATIC).count() else None
+                    if facts and (facts["marks"] == 0 or facts["svgRight"] > facts["columnRight"] + 1):
+                        failures.append(f"{name}: chart {index + 1} prints blank or too wide")
+            pdf = page.pdf(format="A4")
+            if len(pdf) < 20_000:
+                failures.append(f"{name}: the PDF is only {len(pdf)} bytes")
+            failures += [f"{name}: console {said}" for said in tab.said(*COMPLAINTS)]
     assert not failures, "\n".join(failures)
 
 
 def test_charts_below_the_fold_wait_for_the_reader(built_site, site_url, browser):
     """The interactive chart is drawn only as the reader nears it; until then its static SVG shows."""
-    context = offline_context(browser)
-    page, messages = open_offline(context, f"{site_url}/chapters/synthesis/comparison.html")
-    page.wait_for_load_state("networkidle")
-    charts = page.locator(CHART)
-    fold = page.viewport_size["height"]
-    far = [i for i in range(charts.count()) if charts.nth(i).bounding_box()["y"] > 3 * fold]
-    assert far, "the test needs a chart far below the fold"
-    last = charts.nth(far[-1])
-    assert last.evaluate(LIVE_SVG) is None  # not drawn before the reader gets there
-    assert last.locator(STATIC).is_visible()  # but its picture is there already
-    last.scroll_into_view_if_needed()
-    page.wait_for_function(LIVE_SVG, arg=last.element_handle(), timeout=15000)
-    assert not last.locator(STATIC).is_visible()  # replaced, not doubled
-    assert not messages
-    context.close()
+    with Tab(browser) as tab:
+        page = tab.visit(f"{site_url}/chapters/synthesis/comparison.html", idle=True)
+        charts = page.locator(CHART)
+        fold = page.viewport_size["height"]
+        far = [i for i in range(charts.count()) if charts.nth(i).bounding_box()["y"] > 3 * fold]
+        assert far, "the test needs a chart far below the fold"
+        last = charts.nth(far[-1])
+        assert last.evaluate(LIVE_SVG) is None  # not drawn before the reader gets there
+        assert last.locator(STATIC).is_visible()  # but its picture is there already
+        last.scroll_into_view_if_needed()
+        page.wait_for_function(LIVE_SVG, arg=last.element_handle(), timeout=15000)
+        assert not last.locator(STATIC).is_visible()  # replaced, not doubled
+        assert not tab.said(*COMPLAINTS)
 
 
 def test_static_svg_is_safe_and_named():

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from book import csvfile, data, schema
+from conftest import run_book
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,7 +124,7 @@ def test_one_stage_order_everywhere():
 
 
 def validate_cli() -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "book", "validate"], capture_output=True, text=True)
+    return run_book("validate")
 
 
 def test_csv_not_utf8_names_file_line_and_fix(book_copy):

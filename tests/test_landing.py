@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.build
 
 
 def test_welcome_leads_to_the_first_chapter(built_site):

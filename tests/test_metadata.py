@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 
 import pytest
@@ -12,8 +11,6 @@ from bs4 import BeautifulSoup
 
 from book.build import metadata
 from conftest import ROOT, jupyter_book
-
-IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", "*.egg-info")
 
 
 def test_citation_file_agrees_with_the_one_source():
@@ -47,10 +44,8 @@ def test_page_citation_without_a_public_address(built_site):
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("metadata")
-def test_page_citation_and_buttons_with_address_and_repository(tmp_path):
-    copy = tmp_path / "book"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
+def test_page_citation_and_buttons_with_address_and_repository(seeded_copy):
+    copy = seeded_copy("metadata")  # its chapter's outputs come from the cache
     config = (copy / "_config.yml").read_text(encoding="utf-8")
     config = config.replace('repository:\n  url: ""', 'repository:\n  url: "https://github.com/example/casebook"')
     config = config.replace('html:\n  baseurl: ""', 'html:\n  baseurl: "https://casebook.example.org/"')

@@ -28,7 +28,6 @@ def test_toc_files_exist():
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_every_notebook_executed_in_the_build(built_site):
     manifest = json.loads((ROOT / "_build/.jupyter_cache" / execution.MANIFEST_NAME).read_text(encoding="utf-8"))
     package = execution.package_digest()

@@ -3,51 +3,32 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
 
 from book.build import search
 from book.build.pages import mark_chinese
+from conftest import Tab, book_pages, site_pages
 
-# Tests that open the built site share one build (the "site" group of pytest-xdist).
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.browser
 
 PHONE, TABLET, DESKTOP = 390, 900, 1280
 CHAPTER = "chapters/theory/concept.html"  # has a page-contents panel
 SHIM = "casebook-sidebar-toggles.js"
 
 
-def site_pages(site: Path) -> list[str]:
-    return sorted(
-        p.relative_to(site).as_posix()
-        for p in site.rglob("*.html")
-        if not p.relative_to(site).as_posix().startswith("_static/")
+def tab_at(browser, width: int, block: tuple[str, ...] = (), scheme: str = "light") -> Tab:
+    """A tab `width` px wide, offline, touch below 960 px; `block` names files that must not load."""
+    return Tab(
+        browser,
+        block,
+        viewport={"width": width, "height": 850},
+        color_scheme=scheme,
+        has_touch=width < 960,
+        is_mobile=False,
     )
-
-
-def open_at(browser, url: str, width: int, block: tuple[str, ...] = (), scheme: str = "light"):
-    """Open `url` offline at `width` px; `block` names files that must not load."""
-    context = browser.new_context(
-        viewport={"width": width, "height": 850}, color_scheme=scheme, has_touch=width < 960, is_mobile=False
-    )
-    errors: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if urlparse(url).hostname not in ("127.0.0.1", "localhost") or any(name in url for name in block):
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    return context, page, errors
 
 
 def visible_button(page, kind: str):
@@ -63,62 +44,92 @@ def dialog_open(page, name: str) -> bool:
 # ---------------------------------------------------------------- 1. menus
 
 
-@pytest.mark.parametrize("width", [PHONE, TABLET])
-def test_menus_open_when_tapped(built_site, site_url, browser, width):
+def menu_failures(page, name: str, width: int) -> tuple[list[str], bool]:
     """Tapping the visible ☰ opens the chapter menu, with its links, and Escape closes it; tapping
-    the page-contents button, where a page has one, opens the list of its sections. Every page at
-    phone width; a chapter, the glossary and the search page at tablet width."""
-    failures, contents_seen = [], 0
-    pages = site_pages(built_site) if width == PHONE else [CHAPTER, "chapters/back/glossary.html", "search.html"]
-    for name in pages:
-        context, page, errors = open_at(browser, f"{site_url}/{name}", width)
-        if page.locator(".primary-toggle:visible").count() != 1:
-            failures.append(f"{name}: no single visible ☰ button at {width} px")
-            context.close()
-            continue
-        visible_button(page, "primary").tap()
+    the page-contents button, where the page has one, opens the list of its sections. Returns what
+    went wrong and whether the page has that button."""
+    if page.locator(".primary-toggle:visible").count() != 1:
+        return [f"{name}: no single visible ☰ button at {width} px"], False
+    failures = []
+    visible_button(page, "primary").tap()
+    page.wait_for_timeout(150)
+    menu = page.locator("#pst-primary-sidebar-modal")
+    if not dialog_open(page, "primary") or not menu.locator(".bd-docs-nav a").first.is_visible():
+        failures.append(f"{name}: tapping ☰ at {width} px opened no menu")
+    else:
+        page.keyboard.press("Escape")
         page.wait_for_timeout(150)
-        menu = page.locator("#pst-primary-sidebar-modal")
-        if not dialog_open(page, "primary") or not menu.locator(".bd-docs-nav a").first.is_visible():
-            failures.append(f"{name}: tapping ☰ at {width} px opened no menu")
-        else:
-            page.keyboard.press("Escape")
-            page.wait_for_timeout(150)
-            if dialog_open(page, "primary"):
-                failures.append(f"{name}: Escape did not close the menu")
-        if page.locator(".secondary-toggle:visible").count():
-            contents_seen += 1
-            visible_button(page, "secondary").tap()
-            page.wait_for_timeout(150)
-            panel = page.locator("#pst-secondary-sidebar-modal")
-            if not dialog_open(page, "secondary") or not panel.locator("nav a").first.is_visible():
-                failures.append(f"{name}: tapping the page-contents button at {width} px opened nothing")
-        failures += [f"{name}: {error}" for error in errors]
-        context.close()
+        if dialog_open(page, "primary"):
+            failures.append(f"{name}: Escape did not close the menu")
+    has_contents = page.locator(".secondary-toggle:visible").count() > 0
+    if has_contents:
+        visible_button(page, "secondary").tap()
+        page.wait_for_timeout(150)
+        panel = page.locator("#pst-secondary-sidebar-modal")
+        if not dialog_open(page, "secondary") or not panel.locator("nav a").first.is_visible():
+            failures.append(f"{name}: tapping the page-contents button at {width} px opened nothing")
+    return failures, has_contents
+
+
+@pytest.fixture(scope="session")
+def phone_tab(browser):
+    with tab_at(browser, PHONE) as tab:
+        yield tab
+
+
+@pytest.mark.parametrize("name", book_pages())
+def test_page_on_a_phone(built_site, site_url, phone_tab, name):
+    """At 390 px the page fits (long addresses, code names and heading marks wrap), its tables
+    read (table_failures), its menus open when tapped (menu_failures), and no script fails."""
+    page = phone_tab.visit(f"{site_url}/{name}", idle=True)
+    failures = []
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width > PHONE and name != "index.html":  # index.html only redirects
+        failures.append(f"wider than a {PHONE} px phone (scroll width {width} px)")
+    html = BeautifulSoup((built_site / name).read_text(encoding="utf-8"), "html.parser")
+    layout = page.evaluate(TABLE_LAYOUT)  # measured before any menu opens
+    assert len(layout) == len(html.select("table.casebook-table")), "tables measured are not the page's"
+    failures += table_failures(name, layout)
+    menus, has_contents = menu_failures(page, name, PHONE)
+    failures += menus + [f"{name}: {error}" for error in phone_tab.said("pageerror")]
+    if name == CHAPTER and not has_contents:
+        failures.append(f"{name}: no page-contents button")
+    assert not failures, "\n".join(failures)
+
+
+def test_menus_open_when_tapped_on_a_tablet(site_url, browser):
+    """A chapter, the glossary and the search page at 900 px (every page at 390 px above)."""
+    failures, contents_seen = [], 0
+    with tab_at(browser, TABLET) as tab:
+        for name in [CHAPTER, "chapters/back/glossary.html", "search.html"]:
+            page = tab.visit(f"{site_url}/{name}", idle=True)
+            menus, has_contents = menu_failures(page, name, TABLET)
+            failures += menus + [f"{name}: {error}" for error in tab.said("pageerror")]
+            contents_seen += has_contents
     assert contents_seen, "no page showed a page-contents button"
     assert not failures, "\n".join(failures)
 
 
 def test_chapter_menu_button_hides_and_shows_the_sidebar_on_desktop(site_url, browser):
-    context, page, errors = open_at(browser, f"{site_url}/{CHAPTER}", DESKTOP)
-    sidebar = page.locator("#pst-primary-sidebar")
-    link = sidebar.locator(".bd-docs-nav a").first
-    assert link.is_visible()
-    button = visible_button(page, "primary")
-    assert button.get_attribute("aria-expanded") == "true"
-    article_left = page.locator("article.bd-article").bounding_box()["x"]
-    button.click()
-    page.wait_for_timeout(600)  # the theme animates it
-    assert not link.is_visible(), "☰ did not hide the sidebar"
-    assert not dialog_open(page, "primary"), "☰ opened the phone menu on a desktop screen"
-    assert button.get_attribute("aria-expanded") == "false"
-    assert page.locator("article.bd-article").bounding_box()["x"] < article_left, "the text did not take the room"
-    button.click()
-    page.wait_for_timeout(600)
-    assert link.is_visible(), "☰ did not bring the sidebar back"
-    assert button.get_attribute("aria-expanded") == "true"
-    assert not errors
-    context.close()
+    with tab_at(browser, DESKTOP) as tab:
+        page = tab.visit(f"{site_url}/{CHAPTER}", idle=True)
+        sidebar = page.locator("#pst-primary-sidebar")
+        link = sidebar.locator(".bd-docs-nav a").first
+        assert link.is_visible()
+        button = visible_button(page, "primary")
+        assert button.get_attribute("aria-expanded") == "true"
+        article_left = page.locator("article.bd-article").bounding_box()["x"]
+        button.click()
+        page.wait_for_timeout(600)  # the theme animates it
+        assert not link.is_visible(), "☰ did not hide the sidebar"
+        assert not dialog_open(page, "primary"), "☰ opened the phone menu on a desktop screen"
+        assert button.get_attribute("aria-expanded") == "false"
+        assert page.locator("article.bd-article").bounding_box()["x"] < article_left, "the text did not take the room"
+        button.click()
+        page.wait_for_timeout(600)
+        assert link.is_visible(), "☰ did not bring the sidebar back"
+        assert button.get_attribute("aria-expanded") == "true"
+        assert not tab.said("pageerror")
 
 
 def test_upstream_sidebar_toggle_bug_is_still_there(site_url, browser):
@@ -128,11 +139,11 @@ def test_upstream_sidebar_toggle_bug_is_still_there(site_url, browser):
     test fails, the themes are fixed: delete the script, its add_js_file line in
     book/build/sphinxext.py, and this test.
     """
-    context, page, _ = open_at(browser, f"{site_url}/{CHAPTER}", PHONE, block=(SHIM,))
-    visible_button(page, "primary").tap()
-    page.wait_for_timeout(300)
-    assert not dialog_open(page, "primary"), "the theme's ☰ works without the fix: remove the fix"
-    context.close()
+    with tab_at(browser, PHONE, block=(SHIM,)) as tab:
+        page = tab.visit(f"{site_url}/{CHAPTER}", idle=True)
+        visible_button(page, "primary").tap()
+        page.wait_for_timeout(300)
+        assert not dialog_open(page, "primary"), "the theme's ☰ works without the fix: remove the fix"
 
 
 # ---------------------------------------------------------------- 3. tables
@@ -174,31 +185,24 @@ TABLE_LAYOUT = """() => [...document.querySelectorAll("table.casebook-table")].m
 })"""
 
 
-def test_tables_read_on_a_phone(built_site, site_url, browser):
+def table_failures(name: str, layout: list[dict]) -> list[str]:
     """At 390 px, on every table: headers align with their cells (numbers right, text left),
     prose columns keep at least 10em, and Chinese is never squeezed to a character per line."""
-    failures, tables = [], 0
-    for name in site_pages(built_site):
-        if "casebook-table" not in (built_site / name).read_text(encoding="utf-8"):
-            continue
-        context, page, _ = open_at(browser, f"{site_url}/{name}", PHONE)
-        for table in page.evaluate(TABLE_LAYOUT):
-            tables += 1
-            where = f"{name} [{table['caption']}]"
-            for column in table["columns"]:
-                label = f"{where} column {column['header']!r}"
-                if column["cellAligns"] and column["cellAligns"] != [column["headerAlign"]]:
-                    failures.append(f"{label}: header {column['headerAlign']}, cells {column['cellAligns']}")
-                expected = "right" if column["numeric"] else "left"
-                if column["headerAlign"] != expected:
-                    failures.append(f"{label}: aligned {column['headerAlign']}, expected {expected}")
-                if column["prose"] and column["widthEm"] < 10:
-                    failures.append(f"{label}: prose column only {column['widthEm']:.1f}em wide")
-                if column["squeezed"]:
-                    failures.append(f"{label}: Chinese squeezed to a character per line")
-        context.close()
-    assert tables >= 20, f"only {tables} tables seen"
-    assert not failures, "\n".join(failures)
+    failures = []
+    for table in layout:
+        where = f"{name} [{table['caption']}]"
+        for column in table["columns"]:
+            label = f"{where} column {column['header']!r}"
+            if column["cellAligns"] and column["cellAligns"] != [column["headerAlign"]]:
+                failures.append(f"{label}: header {column['headerAlign']}, cells {column['cellAligns']}")
+            expected = "right" if column["numeric"] else "left"
+            if column["headerAlign"] != expected:
+                failures.append(f"{label}: aligned {column['headerAlign']}, expected {expected}")
+            if column["prose"] and column["widthEm"] < 10:
+                failures.append(f"{label}: prose column only {column['widthEm']:.1f}em wide")
+            if column["squeezed"]:
+                failures.append(f"{label}: Chinese squeezed to a character per line")
+    return failures
 
 
 # ---------------------------------------------------------------- 4. Chinese
@@ -248,15 +252,15 @@ def test_every_chinese_run_on_the_site_is_marked(built_site):
 
 
 def test_chinese_gets_chinese_fonts(site_url, browser):
-    context, page, _ = open_at(browser, f"{site_url}/chapters/back/glossary.html", PHONE)
-    fonts = page.evaluate("""() => ({
-        chinese: getComputedStyle(document.querySelector('article [lang="zh-Hans"]')).fontFamily,
-        body: getComputedStyle(document.body).fontFamily})""")
-    for family in ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"):
-        assert family in fonts["chinese"] and family in fonts["body"], (family, fonts)
-    # in the body, named before the generic family that would otherwise take every character
-    assert fonts["body"].index("Noto Sans CJK SC") < fonts["body"].index("sans-serif")
-    context.close()
+    with tab_at(browser, PHONE) as tab:
+        page = tab.visit(f"{site_url}/chapters/back/glossary.html", idle=True)
+        fonts = page.evaluate("""() => ({
+            chinese: getComputedStyle(document.querySelector('article [lang="zh-Hans"]')).fontFamily,
+            body: getComputedStyle(document.body).fontFamily})""")
+        for family in ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"):
+            assert family in fonts["chinese"] and family in fonts["body"], (family, fonts)
+        # in the body, named before the generic family that would otherwise take every character
+        assert fonts["body"].index("Noto Sans CJK SC") < fonts["body"].index("sans-serif")
 
 
 def test_search_index_splits_chinese():
@@ -267,18 +271,18 @@ def test_search_index_splits_chinese():
 
 @pytest.mark.parametrize("query", ["合作", "合作生产", "术语", "co-production"])
 def test_search_finds_chinese_terms_by_a_part(site_url, browser, query):
-    context, page, errors = open_at(browser, f"{site_url}/search.html?q={quote(query)}", DESKTOP)
-    page.wait_for_selector("#search-results p.search-summary", timeout=20000)
-    page.wait_for_function(
-        "() => !document.querySelector('#search-results').classList.contains('loading')"
-        " || document.querySelectorAll('#search-results li').length",
-        timeout=20000,
-    )
-    page.wait_for_timeout(300)
-    found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
-    assert any("glossary" in href for href in found), f"{query!r} found {found}"
-    assert not errors
-    context.close()
+    with tab_at(browser, DESKTOP) as tab:
+        page = tab.visit(f"{site_url}/search.html?q={quote(query)}", idle=True)
+        page.wait_for_selector("#search-results p.search-summary", timeout=20000)
+        page.wait_for_function(
+            "() => !document.querySelector('#search-results').classList.contains('loading')"
+            " || document.querySelectorAll('#search-results li').length",
+            timeout=20000,
+        )
+        page.wait_for_timeout(300)
+        found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+        assert any("glossary" in href for href in found), f"{query!r} found {found}"
+        assert not tab.said("pageerror")
 
 
 # ---------------------------------------------------------------- 7. fast on a phone
@@ -289,46 +293,30 @@ def test_pages_load_no_icon_script_and_icons_still_draw(built_site, site_url, br
     for name in site_pages(built_site):
         html = (built_site / name).read_text(encoding="utf-8")
         assert "fontawesome.js" not in html and "sphinx-thebe.css" not in html, name
-    context, page, errors = open_at(browser, f"{site_url}/{CHAPTER}", PHONE)
-    page.evaluate("() => document.fonts.ready")
-    icons = page.evaluate("""() => [...document.querySelectorAll('.bd-header-article [class*="fa-"]')]
-        .filter((i) => i.getClientRects().length)
-        .map((i) => ({cls: i.className, content: getComputedStyle(i, '::before').content,
-                      font: getComputedStyle(i, '::before').fontFamily, width: i.getBoundingClientRect().width}))""")
-    assert len(icons) >= 4, icons
-    for icon in icons:
-        assert (
-            icon["content"] not in ("none", "normal", '""') and "Font Awesome" in icon["font"] and icon["width"] > 5
-        ), icon
-    assert page.evaluate("""() => document.fonts.check('900 16px "Font Awesome 6 Free"', '\\uf0c9')""")
-    assert not errors
-    context.close()
+    with tab_at(browser, PHONE) as tab:
+        page = tab.visit(f"{site_url}/{CHAPTER}", idle=True)
+        page.evaluate("() => document.fonts.ready")
+        icons = page.evaluate("""() => [...document.querySelectorAll('.bd-header-article [class*="fa-"]')]
+            .filter((i) => i.getClientRects().length)
+            .map((i) => ({cls: i.className, content: getComputedStyle(i, '::before').content,
+                          font: getComputedStyle(i, '::before').fontFamily, width: i.getBoundingClientRect().width}))""")
+        assert len(icons) >= 4, icons
+        for icon in icons:
+            assert (
+                icon["content"] not in ("none", "normal", '""') and "Font Awesome" in icon["font"] and icon["width"] > 5
+            ), icon
+        assert page.evaluate("""() => document.fonts.check('900 16px "Font Awesome 6 Free"', '\\uf0c9')""")
+        assert not tab.said("pageerror")
     # The search field's magnifying glass sits beside the typed text, not over it.
-    context, page, _ = open_at(browser, f"{site_url}/search.html?q=x", TABLET)
-    overlap = page.evaluate("""() => {
-        const form = document.querySelector('.bd-search-container .bd-search');
-        const icon = form.querySelector('.fa-magnifying-glass').getBoundingClientRect();
-        const input = form.querySelector('input');
-        const text = input.getBoundingClientRect().left + parseFloat(getComputedStyle(input).paddingLeft);
-        return icon.right - text;}""")
-    assert overlap <= 1, f"the search icon covers {overlap:.0f} px of the search text"
-    context.close()
-
-
-def test_no_page_scrolls_sideways_on_a_phone(built_site, site_url, browser):
-    """At 390 px every page fits: long addresses, code names and heading marks wrap."""
-    context = browser.new_context(viewport={"width": PHONE, "height": 850})
-    page = context.new_page()
-    wide = {}
-    for name in site_pages(built_site):
-        if name == "index.html":  # only redirects
-            continue
-        page.goto(f"{site_url}/{name}", wait_until="load")
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > PHONE:
-            wide[name] = width
-    context.close()
-    assert not wide, f"pages wider than a {PHONE} px phone (scroll width in px): {wide}"
+    with tab_at(browser, TABLET) as tab:
+        page = tab.visit(f"{site_url}/search.html?q=x", idle=True)
+        overlap = page.evaluate("""() => {
+            const form = document.querySelector('.bd-search-container .bd-search');
+            const icon = form.querySelector('.fa-magnifying-glass').getBoundingClientRect();
+            const input = form.querySelector('input');
+            const text = input.getBoundingClientRect().left + parseFloat(getComputedStyle(input).paddingLeft);
+            return icon.right - text;}""")
+        assert overlap <= 1, f"the search icon covers {overlap:.0f} px of the search text"
 
 
 # ---------------------------------------------------------------- printing
@@ -336,28 +324,28 @@ def test_no_page_scrolls_sideways_on_a_phone(built_site, site_url, browser):
 
 def test_printed_pages_wrap_code_and_tables_and_hide_controls(site_url, browser):
     """On paper nothing runs off the page, and no button that only works on screen is printed."""
-    context, page, _ = open_at(browser, f"{site_url}/chapters/synthesis/comparison.html", 794)
-    page.emulate_media(media="print")
-    toggles = page.locator("details.hide > summary, button.toggle-button")
-    assert toggles.count() > 0, "the test needs a show-code toggle on the page"
-    shown = page.evaluate("""() => [...document.querySelectorAll('details.hide > summary, button.toggle-button')]
-        .filter(b => getComputedStyle(b).display !== 'none').length""")
-    assert shown == 0, f"{shown} show-code toggles printed"
-    wide = page.evaluate("""() => [...document.querySelectorAll('pre, .casebook-table-scroll')]
-        .filter(e => e.scrollWidth > e.clientWidth + 1).length""")
-    assert wide == 0, f"{wide} blocks of code or tables run off the printed page"
-    context.close()
+    with tab_at(browser, 794) as tab:
+        page = tab.visit(f"{site_url}/chapters/synthesis/comparison.html", idle=True)
+        page.emulate_media(media="print")
+        toggles = page.locator("details.hide > summary, button.toggle-button")
+        assert toggles.count() > 0, "the test needs a show-code toggle on the page"
+        shown = page.evaluate("""() => [...document.querySelectorAll('details.hide > summary, button.toggle-button')]
+            .filter(b => getComputedStyle(b).display !== 'none').length""")
+        assert shown == 0, f"{shown} show-code toggles printed"
+        wide = page.evaluate("""() => [...document.querySelectorAll('pre, .casebook-table-scroll')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).length""")
+        assert wide == 0, f"{wide} blocks of code or tables run off the printed page"
 
 
 def test_formulas_load_mathjax_only_when_reached(site_url, browser):
     """MathJax waits until a formula nears the screen, then typesets it."""
-    context, page, errors = open_at(browser, f"{site_url}/chapters/theory/models.html", PHONE)
-    formulas = page.locator(".math")
-    first = formulas.first
-    # Beyond the viewport and the half-screen margin at which formulas start loading.
-    assert first.bounding_box()["y"] > 1.5 * 850, "the test needs the first formula below the fold"
-    assert page.locator('script[src*="mathjax/tex-"]').count() == 0, "MathJax loaded before any formula was near"
-    first.scroll_into_view_if_needed()
-    first.locator("mjx-math").wait_for(state="attached", timeout=20000)
-    assert not errors
-    context.close()
+    with tab_at(browser, PHONE) as tab:
+        page = tab.visit(f"{site_url}/chapters/theory/models.html", idle=True)
+        formulas = page.locator(".math")
+        first = formulas.first
+        # Beyond the viewport and the half-screen margin at which formulas start loading.
+        assert first.bounding_box()["y"] > 1.5 * 850, "the test needs the first formula below the fold"
+        assert page.locator('script[src*="mathjax/tex-"]').count() == 0, "MathJax loaded before any formula was near"
+        first.scroll_into_view_if_needed()
+        first.locator("mjx-math").wait_for(state="attached", timeout=20000)
+        assert not tab.said("pageerror")

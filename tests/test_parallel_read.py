@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("copies")]
+pytestmark = pytest.mark.build
 
 # Jupyter Book's own extensions (and sphinx-mathjax-offline) do not declare whether they are
 # safe for parallel reading, so Sphinx would read serially; this test is about the casebook

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import run_book
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def book(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "book", *args], capture_output=True, text=True)
 
 
 def toc_files(root: Path) -> list[str]:
@@ -22,7 +18,7 @@ def toc_files(root: Path) -> list[str]:
 
 
 def test_scaffold_creates_data_chapter_and_toc_entry(book_copy):
-    result = book("new-case", "test-estate")
+    result = run_book("new-case", "test-estate")
     assert result.returncode == 0, result.stderr
     folder = book_copy / "data/cases/test-estate"
     for table in (
@@ -46,8 +42,8 @@ def test_scaffold_creates_data_chapter_and_toc_entry(book_copy):
 
 
 def test_validate_names_the_new_case_and_what_to_fill_in(book_copy):
-    assert book("new-case", "test-estate").returncode == 0
-    result = book("validate")
+    assert run_book("new-case", "test-estate").returncode == 0
+    result = run_book("validate")
     assert result.returncode == 1
     assert "case 'test-estate':" in result.stderr and "still to fill in" in result.stderr
     lines = [line for line in result.stderr.splitlines() if "data/cases/test-estate/" in line]
@@ -59,7 +55,7 @@ def test_validate_names_the_new_case_and_what_to_fill_in(book_copy):
 @pytest.mark.parametrize("bad_id", ["KIC", "kic_garden", "-kic", "kic--garden", "9lives", "kic garden", ""])
 def test_invalid_ids_are_refused_and_nothing_is_written(book_copy, bad_id):
     before = sorted(p.name for p in (book_copy / "data/cases").iterdir())
-    result = book("new-case", "--", bad_id)
+    result = run_book("new-case", "--", bad_id)
     assert result.returncode == 2
     assert "not a valid case id" in result.stderr
     assert sorted(p.name for p in (book_copy / "data/cases").iterdir()) == before
@@ -67,6 +63,6 @@ def test_invalid_ids_are_refused_and_nothing_is_written(book_copy, bad_id):
 
 def test_existing_id_is_refused(book_copy):
     toc_before = (book_copy / "_toc.yml").read_text(encoding="utf-8")
-    result = book("new-case", "barking-dagenham")
+    result = run_book("new-case", "barking-dagenham")
     assert result.returncode == 2 and "already exists" in result.stderr
     assert (book_copy / "_toc.yml").read_text(encoding="utf-8") == toc_before

@@ -4,55 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+from conftest import Tab, book_pages, site_pages
 
-
-def site_pages(site: Path) -> list[str]:
-    return sorted(
-        p.relative_to(site).as_posix()
-        for p in site.rglob("*.html")
-        if not p.relative_to(site).as_posix().startswith("_static/")
-    )
-
-
-def open_page(browser, url: str):
-    """Open `url` offline; return the page, what it asked of other hosts, and console errors."""
-    context = browser.new_context()
-    external, errors = [], []
-
-    def guard(route):
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    return context, page, external, errors
-
-
-def test_every_page_offline_and_charts_draw(built_site, site_url, browser):
-    # How each chart draws, fits and reads is tests/test_charts.py's; here: every page, offline.
-    pages = site_pages(built_site)
-    assert "chapters/theory/concept.html" in pages
-    failures = []
-    for name in pages:
-        context, page, external, errors = open_page(browser, f"{site_url}/{name}")
-        page.wait_for_timeout(100)
-        failures += [f"{name}: requested another host: {url}" for url in external]
-        failures += [f"{name}: console error: {text}" for text in errors]
-        context.close()
-    assert not failures, "\n".join(failures)
+pytestmark = pytest.mark.browser
 
 
 def test_vega_bundle_only_on_chart_pages(built_site):
@@ -90,21 +47,31 @@ def test_chapters_offer_notebook_data_and_citation(built_site):
         assert 'id="cite-this-chapter"' in page and "download-notebook-button" in page
 
 
-def test_no_serious_accessibility_violations(built_site, site_url, browser):
+def test_the_site_has_the_pages_the_browser_tests_visit(built_site):
+    assert site_pages(built_site) == book_pages()
+
+
+@pytest.fixture(scope="session")
+def desktop_tab(browser):
+    with Tab(browser) as tab:
+        yield tab
+
+
+@pytest.mark.parametrize("name", book_pages())
+def test_page_is_offline_quiet_and_accessible(site_url, desktop_tab, name):
+    """It asks nothing of other hosts, logs no console error, and axe finds no serious or critical
+    accessibility violation. (How each chart draws, fits and reads is tests/test_charts.py's.)"""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
-    failures = []
-    for name in site_pages(built_site):
-        context, page, _, _ = open_page(browser, f"{site_url}/{name}")
-        page.wait_for_timeout(300)  # let charts finish drawing
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                node = violation["nodes"][0]
-                failures.append(
-                    f"{name}: {violation['id']} ({violation['impact']}) at {node['target']}: {node['html'][:120]}"
-                )
-        context.close()
+    page = desktop_tab.visit(f"{site_url}/{name}", idle=True)
+    page.wait_for_timeout(300)  # let charts finish drawing
+    # The page's own messages, before axe runs its script in the page.
+    failures = [f"console {said}" for said in desktop_tab.said("error", "pageerror")]
+    for violation in Axe().run(page).response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            node = violation["nodes"][0]
+            failures.append(f"{violation['id']} ({violation['impact']}) at {node['target']}: {node['html'][:120]}")
+    failures += [f"requested another host: {url}" for url in desktop_tab.external]
     assert not failures, "\n".join(failures)
 
 

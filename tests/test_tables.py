@@ -65,7 +65,6 @@ def test_citation_labels_are_author_year():
 
 @pytest.mark.build
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_every_table_in_the_site_reads_like_a_book(built_site):
     """Every casebook table on every page: no code names, no <NA>, no exponents, sources linked."""
     problems = []
