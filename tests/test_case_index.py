@@ -193,3 +193,23 @@ def test_the_case_index_maps_every_case_offline(built_site, site_url, browser):
     for index in range(3):
         assert (built_site / "chapters" / "back" / links.nth(index).get_attribute("href")).resolve().is_file()
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("site")
+def test_a_chart_in_the_first_screen_waits_for_the_readers_first_move(built_site, site_url, browser):
+    """The map opens as its static picture without loading Vega (a phone's core stays free while
+    the page opens) and becomes interactive at the reader's first move."""
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    requested = []
+    context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    page.goto(f"{site_url}/chapters/back/case-index.html", wait_until="load")
+    page.wait_for_timeout(1500)
+    chart = page.locator("div[id^='altair-viz-']").first
+    assert chart.evaluate("box => box.getBoundingClientRect().top < innerHeight")
+    assert chart.locator(".casebook-chart-static svg").count() == 1
+    assert not any("casebook-vega-" in url for url in requested), "Vega loaded before the reader did anything"
+    page.mouse.move(20, 20)
+    page.wait_for_function("box => box.classList.contains('casebook-chart-drawn')", arg=chart.element_handle())
+    context.close()

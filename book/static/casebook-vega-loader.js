@@ -46,11 +46,20 @@
     }
     return bundle;
   }
+  // A chart in the first screen stays the static picture until the reader first moves, scrolls,
+  // taps or types: compiling Vega at once would hold a phone's only core while the page opens.
+  var firstInput = new Promise(function (resolve) {
+    ["pointerdown", "pointermove", "keydown", "wheel", "touchstart"].forEach(function (type) {
+      window.addEventListener(type, function () { resolve(); }, { once: true, passive: true, capture: true });
+    });
+    // The page's own scrolling only: the theme scrolls its sidebar as the page opens.
+    window.addEventListener("scroll", function () { resolve(); }, { once: true, passive: true });
+  });
   function nearViewport(box) {
     return new Promise(function (resolve) {
       if (!("IntersectionObserver" in window)) { resolve(); return; }
       var watch = new IntersectionObserver(function (entries) {
-        if (entries.some(function (entry) { return entry.isIntersecting; })) { draw(); }
+        if (entries.some(function (entry) { return entry.isIntersecting; })) { firstInput.then(draw); }
       }, { rootMargin: "50% 0px" });
       function draw() { watch.disconnect(); resolve(); }
       waiting.push(draw);
