@@ -247,6 +247,12 @@ def stage_heatmap(stages, actors, title: str, description: str, width="container
             "actor_label:N", title=None, sort=list(dict.fromkeys(frame.actor_label)), axis=alt.Axis(labelExpr=LINES)
         ),
     )
+    return described(involvement_cells(base).properties(width=width, height=height), title, description)
+
+
+def involvement_cells(base: alt.Chart) -> alt.LayerChart:
+    """An actor × stage grid on `base`: cells coloured by the book's involvement level, each
+    with its level written in it and its evidence and sources on hover."""
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         color=alt.Color(
             "involvement:N",
@@ -266,7 +272,7 @@ def stage_heatmap(stages, actors, title: str, description: str, width="container
         text="level:Q",
         color=alt.condition(alt.datum.level >= 2, alt.value("#ffffff"), alt.value("#222222")),
     )
-    return described((cells + labels).properties(width=width, height=height), title, description)
+    return cells + labels
 
 
 # ---------------------------------------------------------------- the comparison at any size
@@ -328,6 +334,22 @@ def _match_count(frame, match: str, width, what: str = "cases match the choices 
 WORLD_MAP = paths.PACKAGE_DIR / "maps" / "world-atlas-land-110m.json"
 
 
+def case_tooltip() -> list[alt.Tooltip]:
+    """What hovering over a case shows first, in every chart that marks cases."""
+    return [
+        alt.Tooltip("case:N", title="Case"),
+        alt.Tooltip("place:N", title="Place"),
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("status:N", title="Status"),
+    ]
+
+
+def status_colour() -> alt.Color:
+    return alt.Color(
+        "status:N", title="Status", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
+    )
+
+
 def case_map(cases, title: str, description: str, width: int = 320):
     """Where the cases are: each case a dot at its city on a world map (Natural Earth's land at
     1:110 million, from the world-atlas package, shipped with the site), with the overview's
@@ -345,18 +367,11 @@ def case_map(cases, title: str, description: str, width: int = 320):
         .encode(
             longitude="longitude:Q",
             latitude="latitude:Q",
-            color=alt.Color(
-                "status:N",
-                title="Status",
-                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
-            ),
+            color=status_colour(),
             opacity=alt.condition(match, alt.value(0.9), alt.value(0.1)),
             href=alt.Href("chapter:N"),
             tooltip=[
-                alt.Tooltip("case:N", title="Case"),
-                alt.Tooltip("place:N", title="Place"),
-                alt.Tooltip("period:N", title="Period"),
-                alt.Tooltip("status:N", title="Status"),
+                *case_tooltip(),
                 alt.Tooltip("cited:N", title="Location from"),
             ],
         )
@@ -373,12 +388,7 @@ def case_map(cases, title: str, description: str, width: int = 320):
             y=alt.Y("row:O", axis=None),
             text="name:N",
             href=alt.Href("chapter:N"),
-            tooltip=[
-                alt.Tooltip("case:N", title="Case"),
-                alt.Tooltip("place:N", title="Place"),
-                alt.Tooltip("period:N", title="Period"),
-                alt.Tooltip("status:N", title="Status"),
-            ],
+            tooltip=case_tooltip(),
         )
         .properties(
             width=width,
@@ -417,11 +427,7 @@ def case_overview(cases, title: str, description: str, width: int = 260):
                 scale=alt.Scale(domain=[0, 12]),
                 axis=alt.Axis(tickCount=4),
             ),
-            color=alt.Color(
-                "status:N",
-                title="Status",
-                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
-            ),
+            color=status_colour(),
             shape=alt.Shape(
                 "focus:N",
                 title="Service focus",
@@ -430,10 +436,7 @@ def case_overview(cases, title: str, description: str, width: int = 260):
             opacity=alt.condition(match, alt.value(0.9), alt.value(0.1)),
             href=alt.Href("chapter:N"),
             tooltip=[
-                alt.Tooltip("case:N", title="Case"),
-                alt.Tooltip("place:N", title="Place"),
-                alt.Tooltip("period:N", title="Period"),
-                alt.Tooltip("status:N", title="Status"),
+                *case_tooltip(),
                 alt.Tooltip("focus:N", title="Service focus"),
                 alt.Tooltip("population:N", title="Population"),
                 alt.Tooltip("depth_total:Q", title="Depth (0–12)"),
@@ -643,25 +646,7 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
                 y=alt.Y("actor_label:N", title=None, axis=alt.Axis(labelExpr=LINES)),
             )
         )
-        cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-            color=alt.Color(
-                "involvement:N",
-                title="Involvement (book's coding)",
-                scale=alt.Scale(domain=list(LEVEL_LABELS.values()), range=LEVEL_COLOURS),
-                legend=alt.Legend(columns=1),
-            ),
-            tooltip=[
-                alt.Tooltip("actor:N", title="Actor"),
-                alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("level:Q", title="Level (0–3)"),
-                alt.Tooltip("evidence:N", title="Evidence"),
-                alt.Tooltip("cited:N", title="Sources"),
-            ],
-        )
-        numbers = base.mark_text(fontSize=12).encode(
-            text="level:Q", color=alt.condition(alt.datum.level >= 2, alt.value("#ffffff"), alt.value("#222222"))
-        )
-        heatmap = (cells + numbers).properties(width=alt.Step(24), height=alt.Step(step))
+        heatmap = involvement_cells(base).properties(width=alt.Step(24), height=alt.Step(step))
         verdicts = _item_list(
             judged,
             mine,
