@@ -119,6 +119,10 @@ def _joined(static: Path, names: list[str]) -> str:
     return '@charset "UTF-8";\n' + "\n".join(parts)
 
 
+def _bundle_name(names: list[str]) -> str:
+    return f"casebook-styles-{hashlib.sha1(' '.join(names).encode()).hexdigest()[:10]}.css"
+
+
 def bundle_stylesheets(site: Path) -> None:
     """Each page links one stylesheet that joins its dozen, in their order. Over a slow phone
     connection a dozen requests cost three round trips before the first paint; one costs one.
@@ -126,32 +130,31 @@ def bundle_stylesheets(site: Path) -> None:
     static = site / "_static"
     manifest_path = static / BUNDLES
     bundles: dict[str, list[str]] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    pages = [p for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts]
-    heads: dict[Path, list[re.Match]] = {}
-    for page in pages:
-        head = page.read_text(encoding="utf-8").partition("</head>")[0]
-        links = list(STYLESHEET_LINK.finditer(head))
+    texts = {
+        p: p.read_text(encoding="utf-8") for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts
+    }
+    new_links: dict[Path, list[re.Match]] = {}  # pages that still link the stylesheets one by one
+    for page, text in texts.items():
+        links = list(STYLESHEET_LINK.finditer(text.partition("</head>")[0]))
         if len(links) > 1:
-            heads[page] = links
-            names = [link[2] for link in links]
-            bundles[f"casebook-styles-{hashlib.sha1(' '.join(names).encode()).hexdigest()[:10]}.css"] = names
+            new_links[page] = links
+            bundles[_bundle_name([link[2] for link in links])] = [link[2] for link in links]
     versions = {}
     for bundle, names in bundles.items():
         css = _joined(static, names)
         (static / bundle).write_text(css, encoding="utf-8")
         versions[bundle] = hashlib.sha1(css.encode()).hexdigest()[:8]
     linked: set[str] = set()
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
+    for page, text in texts.items():
         head, _, rest = text.partition("</head>")
-        if page in heads:
-            links = heads[page]
-            bundle = next(b for b, names in bundles.items() if names == [link[2] for link in links])
+        if page in new_links:
+            links = new_links[page]
+            bundle = _bundle_name([link[2] for link in links])
             for link in reversed(links):
                 head = head[: link.start()] + head[link.end() :]
             head = (
                 head[: links[0].start()]
-                + f'<link rel="stylesheet" href="{links[0][1]}_static/{bundle}?v=0" />\n'
+                + f'<link rel="stylesheet" href="{links[0][1]}_static/{bundle}?v={versions[bundle]}" />\n'
                 + head[links[0].start() :]
             )
         head = BUNDLE_LINK.sub(lambda m: f"{m[1]}?v={versions.get(m[2], '0')}", head)
