@@ -349,6 +349,14 @@ def browser(chromium):
         browser.close()
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto` (`make test`): one worker more than there are cores. Build, browser and kernel
+    tests spend nearly a third of their time waiting (kernels starting, pages settling, the failure
+    tests' timeouts); the spare worker fills it."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores + 1
+
+
 # Kernels and a wheel take seconds each: `make test` runs them, `make check` leaves them out.
 SLOW_MODULES = {"test_warmkernel.py", "test_packaging.py"}
 
