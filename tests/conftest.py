@@ -98,8 +98,8 @@ def book_copy(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """The book built in place (the same build `make book` makes), once per test run; fails with
-    the build log. Whichever pytest-xdist worker asks first builds; the other waits on a lock and
-    finds the build done for this run."""
+    the build log. Whichever pytest-xdist worker asks first builds; the others wait on a lock and
+    find the build done for this run."""
     import fcntl
 
     (ROOT / "_build").mkdir(exist_ok=True)
