@@ -194,7 +194,6 @@ def test_the_case_index_maps_every_case_offline(built_site, site_url, browser):
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("site")
 def test_a_chart_in_the_first_screen_waits_for_the_readers_first_move(built_site, site_url, browser):
     """The map opens as its static picture without loading Vega (a phone's core stays free while
     the page opens) and becomes interactive at the reader's first move."""
