@@ -98,8 +98,8 @@ def book_copy(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """The book built in place (the same build `make book` makes), once per test run; fails with
-    the build log. Whichever pytest-xdist worker asks first builds; the other waits on a lock and
-    finds the build done for this run."""
+    the build log. Whichever pytest-xdist worker asks first builds; the others wait on a lock and
+    find the build done for this run."""
     import fcntl
 
     (ROOT / "_build").mkdir(exist_ok=True)
@@ -187,14 +187,32 @@ def fill_data(folder: Path) -> None:
         shutil.copy(filled, folder / filled.name)
 
 
+# The book once published: its public address and source repository set in _config.yml.
+PUBLISHED_AT = "https://casebook.example.org/"
+REPOSITORY = "https://github.com/example/casebook"
+
+
+def publish(root: Path) -> None:
+    config = (root / "_config.yml").read_text(encoding="utf-8")
+    for old, new in (
+        ('repository:\n  url: ""', f'repository:\n  url: "{REPOSITORY}"'),
+        ('html:\n  baseurl: ""', f'html:\n  baseurl: "{PUBLISHED_AT}"'),
+    ):
+        assert old in config, f"_config.yml no longer has {old!r}"
+        config = config.replace(old, new)
+    (root / "_config.yml").write_text(config, encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def contribution(seeded_copy, chromium) -> Contribution:
-    """The contributor's path, walked on a seeded copy exactly as CONTRIBUTING.md prints it:
-    `make new-case ID=...`, fill in the data and the chapter (from tests/fixtures), `make validate`,
-    `make book` (the site and the PDF). tests/test_contributor_path.py checks the steps and the
-    site, tests/test_pdf.py the PDF, tests/test_incremental.py rebuilds it: all in the pytest-xdist
-    group "copies", so that one worker walks the path once."""
+    """The contributor's path, walked on a seeded copy of the book as published (publish) exactly
+    as CONTRIBUTING.md prints it: `make new-case ID=...`, fill in the data and the chapter (from
+    tests/fixtures), `make validate`, `make book` (the site and the PDF).
+    tests/test_contributor_path.py checks the steps and the site, tests/test_metadata.py the
+    addresses, tests/test_pdf.py the PDF, tests/test_incremental.py rebuilds it: all in the
+    pytest-xdist group "copies", so that one worker walks the path once."""
     root = seeded_copy("contribution")
+    publish(root)
     os.symlink(ROOT / ".venv", root / ".venv")
     done = Contribution(root)
     done.steps["new-case"] = make(root, chromium, "new-case", f"ID={NEW_CASE}")
@@ -329,6 +347,14 @@ def browser(chromium):
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto` (`make test`): one worker more than there are cores. Build, browser and kernel
+    tests spend nearly a third of their time waiting (kernels starting, pages settling, the failure
+    tests' timeouts); the spare worker fills it."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores + 1
 
 
 # Kernels and a wheel take seconds each: `make test` runs them, `make check` leaves them out.

@@ -140,7 +140,6 @@ def drawn_chart(page, index: int):
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("site")
 def test_the_overview_and_the_details_answer_the_keyboard(built_site, site_url, browser):
     """Typing part of a name in the overview's search field leaves one case matching; choosing
     another case in a detail list, by keyboard alone, redraws that place with it. Offline."""
@@ -169,7 +168,6 @@ def test_the_overview_and_the_details_answer_the_keyboard(built_site, site_url, 
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("site")
 def test_the_case_index_maps_every_case_offline(built_site, site_url, browser):
     context = browser.new_context(viewport={"width": 390, "height": 900})
     requested = []
@@ -196,7 +194,6 @@ def test_the_case_index_maps_every_case_offline(built_site, site_url, browser):
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("site")
 def test_a_chart_in_the_first_screen_waits_for_the_readers_first_move(built_site, site_url, browser):
     """The map opens as its static picture without loading Vega (a phone's core stays free while
     the page opens) and becomes interactive at the reader's first move."""

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
 from book.build import metadata
-from conftest import ROOT, jupyter_book
+from conftest import PUBLISHED_AT, REPOSITORY, ROOT
 
 
 def test_citation_file_agrees_with_the_one_source():
@@ -44,36 +41,18 @@ def test_page_citation_without_a_public_address(built_site):
 
 
 @pytest.mark.build
-def test_page_citation_and_buttons_with_address_and_repository(seeded_copy):
-    copy = seeded_copy("metadata")  # its chapter's outputs come from the cache
-    config = (copy / "_config.yml").read_text(encoding="utf-8")
-    config = config.replace('repository:\n  url: ""', 'repository:\n  url: "https://github.com/example/casebook"')
-    config = config.replace('html:\n  baseurl: ""', 'html:\n  baseurl: "https://casebook.example.org/"')
-    (copy / "_config.yml").write_text(config, encoding="utf-8")
-    # One executed chapter is enough; cross-references to pages left out only warn.
-    (copy / "_toc.yml").write_text(
-        "format: jb-book\nroot: chapters/welcome\nchapters:\n- file: chapters/theory/concept\n"
-    )
-    for page in (copy / "chapters").rglob("*.md"):  # pages outside the table of contents stop a build
-        if page.relative_to(copy / "chapters").as_posix() not in ("welcome.md", "theory/concept.md"):
-            page.unlink()
-    result = subprocess.run(
-        [jupyter_book(), "build", str(copy), "--keep-going"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CASEBOOK_ROOT": str(copy)},
-        cwd=copy,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+@pytest.mark.xdist_group("copies")
+def test_page_citation_and_buttons_with_address_and_repository(contribution):
+    """The contributor's copy is built with a public address and a repository (conftest.publish)."""
+    copy = contribution.root
     page = BeautifulSoup((copy / "_build/html/chapters/theory/concept.html").read_text(encoding="utf-8"), "html.parser")
-    address = "https://casebook.example.org/chapters/theory/concept.html"
+    address = f"{PUBLISHED_AT}chapters/theory/concept.html"
     assert page.select_one(".casebook-citation a")["href"] == address
     assert f"url       = {{{address}}}" in page.select_one(".casebook-page-extras pre").get_text()
     links = [a.get("href", "") for a in page.select("a")]
-    assert "https://github.com/example/casebook" in links, "no repository button"
-    assert any(link.startswith("https://github.com/example/casebook/edit/") for link in links), "no edit button"
-    assert any(link.startswith("https://github.com/example/casebook/issues") for link in links), "no issue button"
+    assert REPOSITORY in links, "no repository button"
+    assert any(link.startswith(f"{REPOSITORY}/edit/") for link in links), "no edit button"
+    assert any(link.startswith(f"{REPOSITORY}/issues") for link in links), "no issue button"
     assert page.select_one('link[rel="canonical"]')["href"] == address
     assert page.select_one('meta[property="og:url"]')["content"] == address
     assert page.select_one('meta[property="og:title"]')["content"] == "What co-production is"
