@@ -11,10 +11,10 @@ PORT   ?= 8000
 ID     ?=
 
 # Everything the site is built from; folders are listed too, so adding or deleting a file counts.
-SOURCES := $(shell find chapters data book/ -not -path '*/__pycache__*') _config.yml _toc.yml references.bib CHANGELOG.md requirements.lock
+SOURCES := $(shell find chapters data book/ locales -not -path '*/__pycache__*' -not -name '*.mo') _config.yml _toc.yml references.bib CHANGELOG.md requirements.lock
 SITE_STAMP := $(SITE)/.built-from-sources
 
-.PHONY: book check test validate new-case serve clean lock pdf bench datapackage schema-docs format
+.PHONY: book check test validate new-case serve clean lock pdf bench datapackage schema-docs format translations
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13) and "Python 3.11, 3.12 or 3.13 is required (set PYTHON=/path/to/python3.x)")'
@@ -40,6 +40,7 @@ $(SITE_STAMP): $(STAMP) $(SOURCES)
 	$(BIN)/python -m book validate
 	$(BIN)/python -m book datapackage
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python -m book chinese-edition
 	$(BIN)/python -m book pdf
 	@touch $@
 
@@ -59,6 +60,11 @@ test: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Refresh the Chinese edition's catalogues (locales/zh_CN/) from the English pages and list what
+# each page still needs; see CONTRIBUTING.md, "Translating a page".
+translations: $(STAMP)
+	$(BIN)/python -m book translations
 
 # The data as one Frictionless Data Package; `make book` refreshes it too.
 datapackage: $(STAMP)

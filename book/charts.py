@@ -19,7 +19,7 @@ import textwrap
 import altair as alt
 from altair.vegalite.v6.display import html_renderer
 
-from book import bib, paths, schema
+from book import bib, i18n, paths, schema
 
 # Okabe & Ito's palette, safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -156,21 +156,34 @@ def static_svg(spec: dict, prefix: str = "") -> str:
 VEGALITE_MIME_TYPE = f"application/vnd.vegalite.v{alt.VEGALITE_VERSION.split('.')[0]}+json"
 
 
+def _chart_html(spec: dict, **metadata) -> tuple[dict, str]:
+    """Altair's HTML output, its empty chart box filled with the static SVG until the chart draws;
+    and the SVG."""
+    bundle = html_renderer(spec, **metadata)
+    box = re.search(r'<div id="(altair-viz-[0-9a-f]+)"></div>', bundle["text/html"])
+    if not box:
+        raise RuntimeError("Altair's HTML output has changed: no chart box to fill")
+    static = static_svg(spec, box.group(1))
+    page = bundle["text/html"].replace(
+        box.group(0), f'<div id="{box.group(1)}" class="casebook-chart">{static}</div>', 1
+    )
+    image = static.removeprefix('<div class="casebook-chart-static">').removesuffix("</div>")
+    return {**bundle, "text/html": page}, image
+
+
 def casebook_renderer(spec: dict, **metadata) -> dict:
-    """Altair's HTML output, its empty chart box filled with the static SVG until the chart draws.
+    """The chart for the page, with its static picture until it draws (_chart_html), in English
+    and, where its words differ, in Chinese (book.i18n).
 
     Outside the site (a downloaded notebook in JupyterLab, VS Code or on GitHub) the chart is drawn
     from Vega-Lite's own MIME type, or shown as its static image; the site uses the HTML.
     """
-    bundle = html_renderer(spec, **metadata)
-    page = bundle["text/html"]
-    box = re.search(r'<div id="(altair-viz-[0-9a-f]+)"></div>', page)
-    if not box:
-        raise RuntimeError("Altair's HTML output has changed: no chart box to fill")
-    static = static_svg(spec, box.group(1))
-    page = page.replace(box.group(0), f'<div id="{box.group(1)}" class="casebook-chart">{static}</div>', 1)
-    image = static.removeprefix('<div class="casebook-chart-static">').removesuffix("</div>")
-    return {**bundle, "text/html": page, VEGALITE_MIME_TYPE: spec, "image/svg+xml": image}
+    outputs, image = _chart_html(spec, **metadata)
+    outputs.update({VEGALITE_MIME_TYPE: spec, "image/svg+xml": image})
+    chinese = i18n.translated_spec(spec)
+    if chinese != spec:  # the same data and marks, its words in Chinese
+        outputs[i18n.zh("text/html")] = _chart_html(chinese, **metadata)[0]["text/html"]
+    return outputs
 
 
 alt.renderers.register("casebook", casebook_renderer)

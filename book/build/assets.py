@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pydata_sphinx_theme
 
+from book.build import pages
+
 THEME_STATIC = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
 STYLESHEET = Path("styles") / "pydata-sphinx-theme.css"
 FONTS = Path("vendor") / "fontawesome" / "webfonts"
@@ -36,7 +38,7 @@ SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
 def icons_named(site: Path) -> set[str]:
     """Every `fa-…` name in the site's pages and scripts (the theme's scripts add a few icons)."""
     names: set[str] = set()
-    for path in [*site.rglob("*.html"), *(site / "_static").rglob("*.js")]:
+    for path in [*pages.site_pages(site), *(site / "_static").rglob("*.js")]:
         names |= set(ICON_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
     return names
 
@@ -130,9 +132,7 @@ def bundle_stylesheets(site: Path) -> None:
     static = site / "_static"
     manifest_path = static / BUNDLES
     bundles: dict[str, list[str]] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    texts = {
-        p: p.read_text(encoding="utf-8") for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts
-    }
+    texts = {p: p.read_text(encoding="utf-8") for p in pages.site_pages(site)}
     new_links: dict[Path, list[re.Match]] = {}  # pages that still link the stylesheets one by one
     for page, text in texts.items():
         links = list(STYLESHEET_LINK.finditer(text.partition("</head>")[0]))

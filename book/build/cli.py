@@ -1,4 +1,4 @@
-"""Command line: python -m book validate | new-case <id> | datapackage | schema-docs | pdf | bench
+"""Command line: python -m book validate | new-case <id> | chinese-edition | translations | datapackage | schema-docs | pdf | bench
 
 Contributors use the make targets of the same names (`make validate`, `make new-case ID=...`).
 """
@@ -65,6 +65,32 @@ def pdf(_args) -> int:
     return 0
 
 
+def chinese_edition(_args) -> int:
+    from book.build import i18n
+
+    print(f"The Chinese edition is at {i18n.build()}/index.html")
+    return 0
+
+
+def translations(args) -> int:
+    from book.build import translations as catalogues
+
+    if not args.check:
+        catalogues.update()
+    found = catalogues.catalogues()
+    print(f"The Chinese edition's catalogues ({catalogues.locale_dir().relative_to(catalogues.paths.root())}):")
+    print(catalogues.report(found))
+    problems = [problem for catalogue in found.values() for problem in catalogue.problems]
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    if problems:
+        print(
+            f"{len(problems)} message(s) to translate or fix; a page is built in Chinese once all are done.",
+            file=sys.stderr,
+        )
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m book", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     scaffold = commands.add_parser("new-case", help="scaffold a new case's data folder and chapter")
     scaffold.add_argument("case_id", help="lower-case words joined by hyphens, e.g. kic-garden")
     scaffold.set_defaults(run=new_case)
+    commands.add_parser(
+        "chinese-edition", help="build the Chinese edition into the site's zh/ (after the English one)"
+    ).set_defaults(run=chinese_edition)
+    translate = commands.add_parser(
+        "translations", help="refresh the Chinese edition's catalogues from the English pages and report"
+    )
+    translate.add_argument("--check", action="store_true", help="report only, without refreshing")
+    translate.set_defaults(run=translations)
     commands.add_parser(
         "datapackage", help="write datapackage.json, the data as a Frictionless Data Package"
     ).set_defaults(run=write_datapackage)

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from book import paths
+from book.build import translations
 
 SCRIPTS = ("casebook-sidebar-toggles.js",)  # every page, deferred
 # A page that reads more datasets than this (the comparison, once there are many cases) lists
@@ -179,12 +180,20 @@ def mark_chinese(page: str) -> str:
     return "".join(out)
 
 
+def site_pages(site: Path) -> list[Path]:
+    """The edition's HTML pages: not its static files, nor the Chinese edition's folder in the English site."""
+    pages = []
+    for path in Path(site).rglob("*.html"):
+        parts = path.relative_to(site).parts
+        if "_static" not in parts and parts[0] != translations.EDITION_DIR:
+            pages.append(path)
+    return pages
+
+
 def mark_chinese_in_site(outdir: Path) -> int:
     """Mark Chinese text in every HTML page of the built site; return how many pages changed."""
     changed = 0
-    for path in Path(outdir).rglob("*.html"):
-        if "_static" in path.relative_to(outdir).parts:
-            continue
+    for path in site_pages(outdir):
         page = path.read_text(encoding="utf-8")
         marked = mark_chinese(page)
         if marked != page:

@@ -33,7 +33,7 @@ from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
 from book import csvfile, paths, schema
-from book.build import assets, bundles, downloads, execution, metadata, pages, search, teaching, vega, web
+from book.build import assets, bundles, downloads, execution, i18n, metadata, pages, search, teaching, vega, web
 
 logger = logging.getLogger(__name__)
 MATH_LOADER = "casebook-math-loader.js"
@@ -392,8 +392,9 @@ class CasebookBuild:
             (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
 
     def mark_chinese(self, app: Sphinx, exception) -> None:
-        # After the theme has rendered its navigation too, which holds Chinese titles.
-        if exception is None and app.builder.format == "html":
+        # After the theme has rendered its navigation too, which holds Chinese titles. The Chinese
+        # edition's pages are Chinese as a whole.
+        if exception is None and app.builder.format == "html" and not i18n.is_chinese(app.config):
             pages.mark_chinese_in_site(Path(app.outdir))
 
     def trim_theme_assets(self, app: Sphinx, exception) -> None:
@@ -428,6 +429,7 @@ def setup(app: Sphinx) -> dict:
     for script in pages.SCRIPTS:
         app.add_js_file(script, loading_method="defer")
     search.setup(app)  # Chinese terms found by a part of them
+    i18n.setup(app)  # the Chinese edition
     CasebookBuild(app).connect()
     downloads.setup(app)
     web.setup(app)

@@ -1,0 +1,232 @@
+"""The Chinese edition: the same pages, code and outputs, built a second time in Chinese.
+
+Sphinx's internationalisation does the translating: each page's paragraphs are looked up in its
+catalogue (locales/zh_CN/LC_MESSAGES/<page>.po, book.build.translations). This module adds what
+an edition of an executable book needs beyond that:
+
+- glued values inside a translated paragraph, in Chinese (myst-nb's glue roles read them only
+  while the notebook itself is parsed, not when Sphinx parses a translation);
+- outputs in the page's language: the Chinese edition prefers the `;lang=zh-Hans` variants that
+  book.i18n adds to computed outputs;
+- a page whose catalogue is started must be translated whole: an untranslated or changed message
+  fails the build; a page not yet started is shown in English under a notice;
+- a language switch and `hreflang` links on every page, in both editions.
+
+The Chinese edition is built by `python -m book chinese-edition` into _build/zh/ and published as
+the site's zh/ folder.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from docutils import nodes
+from myst_nb.core.variables import format_plain_text
+from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteTextRole
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.nodes import NodeMatcher
+
+from book import i18n, paths
+from book.build.translations import EDITION_DIR, HREFLANG, LANGUAGE
+
+logger = logging.getLogger(__name__)
+
+SWITCH = {"en": ("中文", "阅读本页中文版"), LANGUAGE: ("English", "Read this page in English")}
+
+
+def is_chinese(config) -> bool:
+    return config.language == LANGUAGE
+
+
+# ------------------------------------------------------------------ glued values in translations
+
+
+def _glue_data(document) -> dict:
+    """The page's glued values, as myst-nb wrote them while parsing the page's notebook."""
+    env = document.settings.env
+    path = Path(env.mystnb_config.output_folder, *env.docname.split("/"))
+    path = path.with_name(path.name + ".glue.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _glued(role, key: str, mime_type: str):
+    """The glued value's Chinese variant, or its only one; None (and a warning) when missing."""
+    data = _glue_data(role.document).get(key, {}).get("data")
+    if data is None:
+        logger.warning(
+            f"a translation glues {key!r}, which this page does not glue", location=(role.document, role.line)
+        )
+        return None
+    return data.get(i18n.zh(mime_type), data.get(mime_type))
+
+
+class TranslatedText(PasteTextRole):
+    def run(self):
+        if "nb_renderer" in self.document:  # the page's own notebook
+            return super().run()
+        key, _, spec = self.text.partition(":")
+        value = _glued(self, key, "text/plain")
+        if value is None:
+            return [], []
+        text = format_plain_text(value, spec)
+        return [nodes.inline(text, text, classes=["pasted-text"])], []
+
+
+class TranslatedMarkdown(PasteMarkdownRole):
+    def run(self):
+        if "nb_renderer" in self.document:
+            return super().run()
+        value = _glued(self, self.text.rsplit(":", 1)[0], "text/markdown")
+        if value is None:
+            return [], []
+        children, messages = self.inliner.parse(value, self.line, None, nodes.inline())
+        return [nodes.inline("", "", *children, classes=["pasted-inline"])], messages
+
+
+# ------------------------------------------------------------------ whole pages or none
+
+
+class TranslatedWhole(SphinxTransform):
+    """After Sphinx has translated a page: all of it, or (not started) none of it."""
+
+    default_priority = 26  # after sphinx.transforms.i18n.TranslationProgressTransform (25)
+
+    def apply(self, **kwargs) -> None:
+        if not is_chinese(self.config):
+            return
+        progress = self.document.get("translation_progress", {})
+        if not progress.get("translated"):
+            return  # not started: shown in English under a notice
+        for node in NodeMatcher(nodes.Element, translated=False).findall(self.document):
+            text = " ".join(node.astext().split())[:70]
+            logger.warning(
+                f'"{text}" has no Chinese translation: the English is new or changed. Run '
+                "`make translations`, then translate the entries it reports for this page.",
+                location=node,
+            )
+
+
+# ------------------------------------------------------------------ language switch
+
+
+def counterpart(pagename: str, language: str) -> str:
+    """The address of the page in the other edition, relative to this page."""
+    depth = pagename.count("/")
+    if language == LANGUAGE:
+        return "../" * (depth + 1) + pagename + ".html"
+    return "../" * depth + f"{EDITION_DIR}/{pagename}.html"
+
+
+def page_languages(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    language = LANGUAGE if is_chinese(app.config) else "en"
+    other = "en" if language == LANGUAGE else LANGUAGE
+    context["lang_attr"] = HREFLANG[language]
+    href = counterpart(pagename, language)
+    base = app.config.html_baseurl
+    if base:  # absolute where the site's address is known, as search engines expect
+        english = base.removesuffix(f"{EDITION_DIR}/") if language == LANGUAGE else base
+        href_absolute = english + (f"{EDITION_DIR}/" if other == LANGUAGE else "") + pagename + ".html"
+    else:
+        href_absolute = href
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{HREFLANG[other]}" href="{html.escape(href_absolute)}" />'
+    )
+    label, title = SWITCH[language]
+    context["casebook_language_switch"] = {
+        "href": href,
+        "hreflang": HREFLANG[other],
+        "label": label,
+        "title": title,
+    }
+    if language == LANGUAGE and doctree is not None and "body" in context:
+        progress = doctree.get("translation_progress", {})
+        if not progress.get("translated"):
+            context["body"] = (
+                f'<aside class="casebook-untranslated" lang="{HREFLANG[LANGUAGE]}"><p>本页尚未译成中文，'
+                f'下面是英文原文。<a href="{html.escape(href)}" hreflang="en">打开英文版</a></p></aside>'
+                f'<div lang="en">{context["body"]}</div>'
+            )
+
+
+# ------------------------------------------------------------------ the edition's configuration
+
+
+def prefer_chinese_outputs(app: Sphinx, config) -> None:
+    if not is_chinese(config):
+        return
+    # Ahead of the English variants of the same outputs (myst-nb: lower numbers come first).
+    config.nb_mime_priority_overrides = [
+        *config.nb_mime_priority_overrides,
+        ("html", i18n.zh("text/html"), 0),
+        ("html", i18n.zh("image/svg+xml"), 1),
+        ("html", i18n.zh("text/markdown"), 2),
+        ("html", i18n.zh("text/plain"), 3),
+    ]
+    options = config.html_theme_options
+    options["article_header_end"] = [
+        "casebook-language-switch.html",
+        *options.get("article_header_end", ["article-header-buttons.html"]),
+    ]
+
+
+def add_switch(app: Sphinx, config) -> None:
+    if is_chinese(config):
+        return
+    options = config.html_theme_options
+    options["article_header_end"] = [
+        "casebook-language-switch.html",
+        *options.get("article_header_end", ["article-header-buttons.html"]),
+    ]
+
+
+def setup(app: Sphinx) -> None:
+    app.add_role_to_domain("glue", "text", TranslatedText(), override=True)
+    app.add_role_to_domain("glue", "md", TranslatedMarkdown(), override=True)
+    app.add_transform(TranslatedWhole)
+    app.connect("config-inited", prefer_chinese_outputs)
+    app.connect("config-inited", add_switch)
+    app.connect("html-page-context", page_languages)
+
+
+# ------------------------------------------------------------------ building the edition
+
+
+def edition_config(root: Path) -> dict:
+    """_config.yml, in Chinese: its language, and its address under zh/ once published."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config = copy.deepcopy(config)
+    config.setdefault("sphinx", {}).setdefault("config", {})["language"] = LANGUAGE
+    base = (config.get("html") or {}).get("baseurl") or ""
+    if base:
+        config["html"]["baseurl"] = base.rstrip("/") + f"/{EDITION_DIR}/"
+    return config
+
+
+def build(root: Path | None = None) -> Path:
+    """Build the Chinese edition (notebooks are not run again) and publish it as the site's zh/."""
+    root = root or paths.root()
+    work = root / "_build" / EDITION_DIR
+    work.mkdir(parents=True, exist_ok=True)
+    config = work / "_config.yml"
+    text = yaml.safe_dump(edition_config(root), allow_unicode=True, sort_keys=False)
+    if not config.exists() or config.read_text(encoding="utf-8") != text:
+        config.write_text(text, encoding="utf-8")  # rewritten only when changed: Sphinx compares it
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    subprocess.run(
+        [str(jupyter_book), "build", str(root), "--config", str(config), "--path-output", str(work),
+         "-W", "-n", "--keep-going"],
+        check=True,
+    )  # fmt: skip
+    site = root / "_build" / "html" / EDITION_DIR
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(work / "_build" / "html", site)
+    return site

@@ -1,0 +1,131 @@
+"""Computed words in both of the book's languages.
+
+A chapter's notebook runs once for both editions, so what it computes for a reader (a glued
+phrase, a chart's title and labels, a table's headings) carries English and Chinese at once:
+English in the usual MIME types, Chinese in the same types marked `;lang=zh-Hans`, which the
+Chinese edition prefers (book/build/i18n.py) and every other reader of a notebook ignores.
+
+`Said` is a string in English that knows its Chinese. Fixed words in the code are written
+`_("Start year")` and translated in the code's catalogue, locales/zh_CN/LC_MESSAGES/book.po
+(refreshed by `python -m book translations`); computed phrases are built with `said()`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from book import paths
+
+ZH = "zh-Hans"
+CATALOGUE = "book"  # locales/zh_CN/LC_MESSAGES/book.po
+
+# Every Said made in this process, English to Chinese: a chart's specification holds plain
+# strings, and translated_spec() finds their Chinese here.
+_CHINESE: dict[str, str] = {}
+
+
+def zh(mime_type: str) -> str:
+    """The MIME type of the Chinese variant of an output: 'text/html' -> 'text/html;lang=zh-Hans'."""
+    return f"{mime_type};lang={ZH}"
+
+
+class Said(str):
+    """An English string that knows its Chinese: Said('three cases', '三个案例').
+
+    It is the English string wherever a string is expected; shown or glued, it carries both.
+    """
+
+    zh: str
+
+    def __new__(cls, en: str, zh_text: str | None = None):
+        self = super().__new__(cls, en)
+        self.zh = en if zh_text is None else zh_text
+        if zh_text is not None and en:
+            _CHINESE[str(en)] = self.zh
+        return self
+
+    @property
+    def en(self) -> str:
+        return str.__str__(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {
+            "text/plain": self.en,
+            "text/markdown": self.en,
+            zh("text/plain"): self.zh,
+            zh("text/markdown"): self.zh,
+        }
+
+
+def chinese(value) -> str:
+    """The Chinese of a value: a Said's own, or the translation of a string this process knows."""
+    if isinstance(value, Said):
+        return value.zh
+    text = str(value)
+    return _CHINESE.get(text, catalogue().get(text, text))
+
+
+def said(en: str, zh_text: str, **values) -> Said:
+    """Both templates filled in, each with its language's form of the values.
+
+    said("{n} cases", "{n}个案例", n=count(3)) -> Said('three cases', '三个案例')
+    """
+    return Said(en.format(**values), zh_text.format(**{k: chinese(v) for k, v in values.items()}))
+
+
+@cache
+def catalogue() -> dict[str, str]:
+    """The code's catalogue: English message to Chinese (empty until translated)."""
+    path = paths.root() / "locales" / "zh_CN" / "LC_MESSAGES" / f"{CATALOGUE}.po"
+    if not path.exists():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        return {str(m.id): str(m.string) for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+
+
+def _(message: str) -> Said:
+    """A fixed word or phrase of the code, in English, with its Chinese from the code's catalogue."""
+    return Said(message, catalogue().get(message, message))
+
+
+ZH_DIGITS = "零一二三四五六七八九十"
+
+
+def count_zh(n: int) -> str:
+    """3 -> '三'; numbers above ten stay digits, as in Chinese academic writing."""
+    return ZH_DIGITS[n] if 0 <= n <= 10 else f"{n:,}"
+
+
+def join_zh(names: list[str]) -> str:
+    """['甲', '乙', '丙'] -> '甲、乙和丙'."""
+    names = [chinese(name) for name in names]
+    return "和".join(names) if len(names) <= 2 else "、".join(names[:-1]) + "和" + names[-1]
+
+
+# Where a Vega-Lite specification holds words for the reader (a chart's, an axis's, a legend's or
+# a tooltip field's title, and the chart's description); names of fields, marks and parameters are
+# code and stay as they are.
+TEXT_KEYS = {"title", "subtitle", "description"}
+ZH_TITLE_CHARACTERS = 24  # a Chinese title line; two Latin letters take the room of one Han character
+
+
+def _chinese_text(value):
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):  # a title set on lines
+        text = chinese(" ".join(value))
+        return [text[i : i + ZH_TITLE_CHARACTERS] for i in range(0, len(text), ZH_TITLE_CHARACTERS)] or [text]
+    if isinstance(value, str):
+        return chinese(value)
+    return translated_spec(value)
+
+
+def translated_spec(spec):
+    """A Vega-Lite specification with its words for the reader in Chinese, where known."""
+    if isinstance(spec, dict):
+        return {
+            key: _chinese_text(value) if key in TEXT_KEYS else translated_spec(value) for key, value in spec.items()
+        }
+    if isinstance(spec, list):
+        return [translated_spec(value) for value in spec]
+    return spec
