@@ -42,6 +42,7 @@ $(SITE_STAMP): $(STAMP) $(SOURCES)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python -m book chinese-edition
 	$(BIN)/python -m book pdf
+	$(BIN)/python -m book pdf --chinese
 	@touch $@
 
 # Fast feedback (about 20 s): validate, unit tests, lint, format and spelling. No build.
@@ -77,6 +78,7 @@ schema-docs: $(STAMP)
 # `make book` builds the PDF too, into the site; this builds it alone.
 pdf: validate
 	$(BIN)/python -m book pdf
+	$(BIN)/python -m book pdf --chinese
 
 serve:
 	@test -f $(SITE)/index.html || { echo "No site yet: run 'make book' first."; exit 1; }

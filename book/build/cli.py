@@ -58,10 +58,10 @@ def schema_docs(_args) -> int:
     return 0
 
 
-def pdf(_args) -> int:
+def pdf(args) -> int:
     from book.build.pdf import build_pdf
 
-    print(f"The PDF is at {build_pdf()}")
+    print(f"The PDF is at {build_pdf(chinese=args.chinese)}")
     return 0
 
 
@@ -112,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("schema-docs", help="write data/schemas/README.md, the schema reference").set_defaults(
         run=schema_docs
     )
-    commands.add_parser("pdf", help="build the whole book as one PDF").set_defaults(run=pdf)
+    printed = commands.add_parser("pdf", help="build the whole book as one PDF")
+    printed.add_argument("--chinese", action="store_true", help="from the Chinese edition")
+    printed.set_defaults(run=pdf)
     commands.add_parser(
         "bench", help="measure build times, page weights and Lighthouse scores", add_help=False
     ).set_defaults(run=None)

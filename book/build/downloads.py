@@ -6,10 +6,12 @@ The theme builds its header buttons in `html-page-context` (sphinx-book-theme's 
 
 from __future__ import annotations
 
+from book.build import i18n
 from book.build.pdf import PDF_NAME
 
 
 def add_book_pdf(app, pagename, templatename, context, doctree) -> None:
+    say = i18n.in_language(app.config)
     group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
     if group is None or "pathto" not in context:
         return
@@ -18,8 +20,11 @@ def add_book_pdf(app, pagename, templatename, context, doctree) -> None:
             {
                 "type": "link",
                 "url": context["pathto"](context["casebook_bundle"], 1),
-                "text": "Chapter bundle (.zip)",
-                "tooltip": "Download the chapter with its data and code, to run in Jupyter",
+                "text": say("Chapter bundle (.zip)", "本章压缩包（.zip）"),
+                "tooltip": say(
+                    "Download the chapter with its data and code, to run in Jupyter",
+                    "下载本章及其数据和代码，在Jupyter中运行",
+                ),
                 "icon": "fas fa-file-zipper",
                 "label": "download-bundle-button",
             }
@@ -28,8 +33,8 @@ def add_book_pdf(app, pagename, templatename, context, doctree) -> None:
         {
             "type": "link",
             "url": context["pathto"](PDF_NAME, 1),
-            "text": "Whole book (.pdf)",
-            "tooltip": "Download the whole book as one PDF",
+            "text": say("Whole book (.pdf)", "全书（.pdf）"),
+            "tooltip": say("Download the whole book as one PDF", "下载全书PDF"),
             "icon": "fas fa-book",
             "label": "download-book-pdf-button",
         }

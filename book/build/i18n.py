@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,12 @@ SWITCH = {"en": ("中文", "阅读本页中文版"), LANGUAGE: ("English", "Read
 
 def is_chinese(config) -> bool:
     return config.language == LANGUAGE
+
+
+def in_language(config):
+    """say(English, Chinese) -> the words of the edition being built."""
+    chinese = is_chinese(config)
+    return lambda en, zh: zh if chinese else en
 
 
 # ------------------------------------------------------------------ glued values in translations
@@ -95,6 +102,21 @@ class TranslatedMarkdown(PasteMarkdownRole):
 # ------------------------------------------------------------------ whole pages or none
 
 
+LATIN = re.compile("[A-Za-z]")
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def _is_front_matter(node) -> bool:
+    # A field list at the top of the page, before its first section: docutils turns it into
+    # the page's metadata after translation.
+    return isinstance(node, (nodes.field_list, nodes.docinfo)) and isinstance(node.parent, nodes.document)
+
+
 class TranslatedWhole(SphinxTransform):
     """After Sphinx has translated a page: all of it, or (not started) none of it."""
 
@@ -108,6 +130,10 @@ class TranslatedWhole(SphinxTransform):
             return  # not started: shown in English under a notice
         for node in NodeMatcher(nodes.Element, translated=False).findall(self.document):
             text = " ".join(node.astext().split())[:70]
+            # Not the reader's English: the page's front matter, or words Sphinx and its
+            # extensions already give in Chinese (an exercise's 练习).
+            if not LATIN.search(text) or any(_is_front_matter(a) for a in _ancestors(node)):
+                continue
             logger.warning(
                 f'"{text}" has no Chinese translation: the English is new or changed. Run '
                 "`make translations`, then translate the entries it reports for this page.",
@@ -129,7 +155,7 @@ def counterpart(pagename: str, language: str) -> str:
 def page_languages(app: Sphinx, pagename, templatename, context, doctree) -> None:
     language = LANGUAGE if is_chinese(app.config) else "en"
     other = "en" if language == LANGUAGE else LANGUAGE
-    context["lang_attr"] = HREFLANG[language]
+    context["language"] = HREFLANG[language]  # the theme's <html lang>: zh-Hans, as the English pages mark Chinese
     href = counterpart(pagename, language)
     base = app.config.html_baseurl
     if base:  # absolute where the site's address is known, as search engines expect
@@ -204,26 +230,35 @@ def edition_config(root: Path) -> dict:
     """_config.yml, in Chinese: its language, and its address under zh/ once published."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config = copy.deepcopy(config)
-    config.setdefault("sphinx", {}).setdefault("config", {})["language"] = LANGUAGE
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["language"] = LANGUAGE
+    sphinx["nb_code_prompt_show"] = "显示代码"  # every folded cell folds its code (hide-input)
+    sphinx["nb_code_prompt_hide"] = "隐藏代码"
     base = (config.get("html") or {}).get("baseurl") or ""
     if base:
         config["html"]["baseurl"] = base.rstrip("/") + f"/{EDITION_DIR}/"
     return config
 
 
+def write_edition_config(root: Path) -> Path:
+    """The Chinese edition's configuration file, rewritten only when it changed (Sphinx compares it)."""
+    work = root / "_build" / EDITION_DIR
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "_config.yml"
+    text = yaml.safe_dump(edition_config(root), allow_unicode=True, sort_keys=False)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
 def build(root: Path | None = None) -> Path:
     """Build the Chinese edition (notebooks are not run again) and publish it as the site's zh/."""
     root = root or paths.root()
     work = root / "_build" / EDITION_DIR
-    work.mkdir(parents=True, exist_ok=True)
-    config = work / "_config.yml"
-    text = yaml.safe_dump(edition_config(root), allow_unicode=True, sort_keys=False)
-    if not config.exists() or config.read_text(encoding="utf-8") != text:
-        config.write_text(text, encoding="utf-8")  # rewritten only when changed: Sphinx compares it
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     subprocess.run(
-        [str(jupyter_book), "build", str(root), "--config", str(config), "--path-output", str(work),
-         "-W", "-n", "--keep-going"],
+        [str(jupyter_book), "build", str(root), "--config", str(write_edition_config(root)),
+         "--path-output", str(work), "-W", "-n", "--keep-going"],
         check=True,
     )  # fmt: skip
     site = root / "_build" / "html" / EDITION_DIR

@@ -55,22 +55,39 @@ def write_executed_notebook(app, docname: str) -> str | None:
 
 
 def extras_html(
-    pathto, docname: str, title: str, notebook: str | None, datasets: list[str], book, bundle: str | None = None
+    pathto,
+    docname: str,
+    title: str,
+    notebook: str | None,
+    datasets: list[str],
+    book,
+    bundle: str | None = None,
+    chinese: bool = False,
 ) -> str:
-    """The 'Downloads' and 'Cite this chapter' block appended to a chapter page.
+    """The 'Downloads' and 'Cite this chapter' block appended to a chapter page, in the edition's language.
 
     `book` is the book's metadata (book.build.metadata): the citation gives the page's absolute
     address once the public address is set, the version, and a BibTeX entry to copy.
     """
+
+    def say(en: str, zh: str) -> str:
+        return zh if chinese else en
+
     items = []
     if bundle:
         items.append(
-            f'<li><a href="{html.escape(pathto(bundle, 1))}" download>The chapter to run anywhere '
-            "(.zip: notebook, data, code and pinned requirements)</a></li>"
+            f'<li><a href="{html.escape(pathto(bundle, 1))}" download>'
+            + say(
+                "The chapter to run anywhere (.zip: notebook, data, code and pinned requirements)",
+                "可在任何地方运行的本章（.zip：笔记本、数据、代码和锁定版本的依赖清单）",
+            )
+            + "</a></li>"
         )
     if notebook:
         href = pathto("_sources", 1) + "/" + notebook
-        items.append(f'<li><a href="{html.escape(href)}" download>Executed notebook (.ipynb)</a></li>')
+        items.append(
+            f'<li><a href="{html.escape(href)}" download>{say("Executed notebook", "已执行的笔记本")} (.ipynb)</a></li>'
+        )
     grouped: dict[str, int] = {}
     for dataset in datasets:
         case_table = CASE_DATASET.match(dataset)
@@ -80,30 +97,36 @@ def extras_html(
         items.append(f'<li><a href="{html.escape(pathto(dataset, 1))}" download>{html.escape(dataset)}</a></li>')
     catalogue = html.escape(pathto("chapters/back/data-catalogue"))
     for table, count in sorted(grouped.items()):
+        code = f"<code>{html.escape(table)}</code>"
         items.append(
-            f"<li><code>{html.escape(table)}</code> of {count} cases: in the chapter to run anywhere, and each "
-            f'case\'s file in the <a href="{catalogue}">data catalogue</a></li>'
+            "<li>"
+            + say(
+                f"{code} of {count} cases: in the chapter to run anywhere, and each case's file in the "
+                f'<a href="{catalogue}">data catalogue</a>',
+                f'{count}个案例的{code}：见可运行的本章压缩包；各案例的文件见<a href="{catalogue}">数据目录</a>',
+            )
+            + "</li>"
         )
-    downloads = (
-        '<h2 id="downloads">Downloads</h2>\n<ul class="casebook-downloads">' + "".join(items) + "</ul>" if items else ""
-    )
+    heading = say("Downloads", "下载")
+    downloads = f'<h2 id="downloads">{heading}</h2>\n<ul class="casebook-downloads">' + "".join(items) + "</ul>"
     plain_title = html.unescape(title)
     address = book.page_url(docname)
     where = (
         f'<a href="{html.escape(address)}">{html.escape(address)}</a>'
         if book.url
-        else f"Page <code>{html.escape(address)}</code>"
+        else say("Page", "页面") + f" <code>{html.escape(address)}</code>"
     )
-    citation = (
-        f"{html.escape(book.authors)} ({html.escape(book.year)}). “{html.escape(plain_title)}.” In "
-        f"<em>{html.escape(book.title)}</em>, version {html.escape(book.version)}. {where}. "
-        "Prose and data under CC BY 4.0."
+    authors, year, name = html.escape(book.authors), html.escape(book.year), html.escape(plain_title)
+    work, version = html.escape(book.title), html.escape(book.version)
+    citation = say(
+        f"{authors} ({year}). “{name}.” In <em>{work}</em>, version {version}. {where}. Prose and data under CC BY 4.0.",
+        f"{authors}（{year}）。“{name}”。载于<em>{work}</em>，版本{version}。{where}。文字与数据采用CC BY 4.0许可。",
     )
     bibtex = html.escape(book.bibtex(docname, plain_title))
     return (
         '<section class="casebook-page-extras" aria-labelledby="downloads cite-this-chapter">'
-        f"{downloads}"
-        f'<h2 id="cite-this-chapter">Cite this chapter</h2><p class="casebook-citation">{citation}</p>'
+        f"{downloads if items else ''}"
+        f'<h2 id="cite-this-chapter">{say("Cite this chapter", "引用本章")}</h2><p class="casebook-citation">{citation}</p>'
         f'<div class="highlight-bibtex notranslate"><div class="highlight"><pre>{bibtex}</pre></div></div>'
         "</section>"
     )

@@ -107,23 +107,28 @@ def _name_bookmarks_once(pdf_file: Path) -> None:
         writer.write(pdf_file)
 
 
-def build_pdf() -> Path:
+def build_pdf(chinese: bool = False) -> Path:
+    """The whole book as one PDF, in English or (`chinese`) from the Chinese edition, published with its site."""
     import jupyter_book.pdf
     from jupyter_book.cli.main import main
+
+    from book.build import i18n
 
     chromium()
     jupyter_book.pdf._html_to_pdf = _html_to_pdf
     root = paths.root()
-    work = root / "_build" / "pdf-build"  # keeps the single-page build away from the site
+    edition = root / "_build" / (i18n.EDITION_DIR if chinese else "")
+    work = edition / "pdf-build"  # keeps the single-page build away from the site
+    config = ["--config", str(i18n.write_edition_config(root))] if chinese else []
     main(
-        ["build", str(root), "--builder", "pdfhtml", "--path-output", str(work), "-W", "-n", "--keep-going"],
+        ["build", str(root), *config, "--builder", "pdfhtml", "--path-output", str(work), "-W", "-n", "--keep-going"],
         standalone_mode=False,
     )
-    target = root / "_build" / "pdf" / PDF_NAME
+    target = edition / "pdf" / PDF_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(work / "_build" / "pdf" / "book.pdf", target)
     _name_bookmarks_once(target)
-    site = root / "_build" / "html"
+    site = root / "_build" / "html" / (i18n.EDITION_DIR if chinese else "")
     if site.is_dir():  # published with the site; every page's download menu links it
         shutil.copy(target, site / PDF_NAME)
     return target

@@ -379,7 +379,14 @@ class CasebookBuild:
             context["casebook_bundle"] = bundle
         datasets = sorted(dep["path"] for dep in entry["reads"] if dep["path"].endswith(".csv"))
         context["body"] += pages.extras_html(
-            context["pathto"], pagename, context.get("title", ""), notebook, datasets, self.book, bundle
+            context["pathto"],
+            pagename,
+            context.get("title", ""),
+            notebook,
+            datasets,
+            self.book,
+            bundle,
+            chinese=i18n.is_chinese(app.config),
         )
 
     # ------------------------------------------------------------ end of build

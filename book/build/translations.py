@@ -28,6 +28,8 @@ HREFLANG = {"en": "en", LANGUAGE: "zh-Hans"}
 # {role}`text <target>` or {role}`target`; [text](address).
 ROLE = re.compile(r"\{([a-z][\w:+-]*)\}`([^`]*)`")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
+# A translation is parsed on its own: "1. 概念" would become a list; "1\\. 概念" stays text.
+LIST_START = re.compile(r"^(?:\d+[.)]|[-*+]) ")
 
 
 def locale_dir(root: Path | None = None) -> Path:
@@ -78,6 +80,11 @@ def read(path: Path, docname: str) -> Catalogue:
                 result.problems.append(
                     f'{where}: "{first_line}" is marked fuzzy: the English changed; update the '
                     'translation, then delete the "#, fuzzy" line'
+                )
+            if LIST_START.match(message.string):
+                result.problems.append(
+                    f'{where}: the translation of "{first_line}" starts like a list, and a translation is '
+                    'read on its own: put a backslash before the full stop, as in "1\\. 概念"'
                 )
             lost = markup(message.id) - markup(message.string)
             added = markup(message.string) - markup(message.id)
