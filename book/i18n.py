@@ -90,7 +90,7 @@ def _(message: str) -> Said:
     return Said(message, catalogue().get(message, message))
 
 
-ZH_DIGITS = "零一二三四五六七八九十"
+ZH_DIGITS = "零一两三四五六七八九十"  # 两, not 二, counts things: 两个案例
 
 
 def count_zh(n: int) -> str:

@@ -68,6 +68,14 @@ def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
+def run_edition(root: Path) -> subprocess.CompletedProcess:
+    """Build the Chinese edition of the book at `root` into its site's zh/, as `make book` does."""
+    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
+    return subprocess.run(
+        [sys.executable, "-m", "book", "chinese-edition"], capture_output=True, text=True, env=env, cwd=root
+    )
+
+
 def run_book(*args: str) -> subprocess.CompletedProcess:
     """`python -m book *args` run in this process, through the command line's own entry
     (book.build.cli.main) with what it prints captured: a second's start-up less than a real
@@ -110,6 +118,8 @@ def built_site() -> Path:
         if not (marker.exists() and marker.read_text(encoding="utf-8") == run):
             marker.unlink(missing_ok=True)
             result = build_book(ROOT)
+            if result.returncode == 0:  # then the Chinese edition, from the same execution
+                result = run_edition(ROOT)
             if result.returncode != 0:
                 pytest.fail(f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
             marker.write_text(run, encoding="utf-8")
@@ -225,12 +235,20 @@ def contribution(seeded_copy, chromium) -> Contribution:
 
 
 def site_pages(site: Path) -> list[str]:
-    """The HTML pages of the built site at `site`, as paths relative to it."""
+    """The HTML pages of the edition built at `site`, as paths relative to it (the English site's
+    zh/ folder is the Chinese edition's)."""
     return sorted(
         p.relative_to(site).as_posix()
         for p in site.rglob("*.html")
-        if not p.relative_to(site).as_posix().startswith("_static/")
+        if not p.relative_to(site).as_posix().startswith(("_static/", "zh/"))
     )
+
+
+EDITIONS = ("", "zh/")  # where each edition's pages are in the site
+
+
+def in_both_editions(pages: list[str]) -> list[str]:
+    return [edition + page for edition in EDITIONS for page in pages]
 
 
 def book_pages() -> list[str]:

@@ -7,7 +7,7 @@ import re
 import pytest
 from fontTools.ttLib import TTFont
 
-from book.build import assets
+from book.build import assets, pages
 
 
 def test_trim_keeps_the_rules_of_named_icons_and_their_code_points():
@@ -43,18 +43,19 @@ def test_every_icon_the_site_names_keeps_its_rule_and_its_glyph(built_site):
 
 
 @pytest.mark.build
-def test_the_first_paint_waits_on_one_small_stylesheet_and_a_small_font(built_site):
-    static = built_site / "_static"
+@pytest.mark.parametrize("edition", ["", "zh"])
+def test_the_first_paint_waits_on_one_small_stylesheet_and_a_small_font(built_site, edition):
+    site = built_site / edition
+    static = site / "_static"
     fonts = {font.name: font.stat().st_size for font in (static / assets.FONTS).iterdir()}
     assert all(name.endswith(".woff2") and size < 10_000 for name, size in fonts.items()), fonts
     theme = (static / "styles" / "theme.css").read_text(encoding="utf-8")
     assert "@import" not in theme and "div.clearer" in theme  # basic.css's rules, inline
-    pages = [p for p in built_site.rglob("*.html") if "_static" not in p.relative_to(built_site).parts]
     linked = set()
-    for page in pages:
+    for page in pages.site_pages(site):
         head = page.read_text(encoding="utf-8").partition("</head>")[0]
-        if 'http-equiv="Refresh"' in head:  # index.html only redirects
-            continue
+        if 'http-equiv="Refresh"' in head or page == built_site / "index.html":
+            continue  # an edition's index.html redirects; the site's root chooses an edition
         sheets = re.findall(r'<link [^>]*rel="stylesheet"[^>]*>', head)
         assert len(sheets) == 1, f"{page.name} links {len(sheets)} stylesheets, not one: {sheets}"
         linked.add(re.search(r"_static/([^\"?]+)", sheets[0])[1])

@@ -178,7 +178,9 @@ def test_every_chart_draws_fits_and_reads(built_site, site_url, browser, width, 
     keys = bib_keys()
     failures, seen = [], 0
     with Tab(browser, viewport={"width": width, "height": 900}, color_scheme=scheme) as tab:
-        for name in chart_pages(built_site):
+        # The Chinese edition's charts at the narrow width, where longer or wider words would not fit.
+        chinese = [f"zh/{name}" for name in chart_pages(built_site / "zh")] if width == NARROW else []
+        for name in chart_pages(built_site) + chinese:
             page = tab.visit(f"{site_url}/{name}")
             assert page.evaluate("document.documentElement.dataset.theme") == scheme
             for index, chart in enumerate(draw_every_chart(page, name, failures)):

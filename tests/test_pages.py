@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from book.build import search
 from book.build.pages import mark_chinese
-from conftest import Tab, book_pages, site_pages
+from conftest import Tab, book_pages, in_both_editions, site_pages
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +77,7 @@ def phone_tab(browser):
         yield tab
 
 
-@pytest.mark.parametrize("name", book_pages())
+@pytest.mark.parametrize("name", in_both_editions(book_pages()))
 def test_page_on_a_phone(built_site, site_url, phone_tab, name):
     """At 390 px the page fits (long addresses, code names and heading marks wrap), its tables
     read (table_failures), its menus open when tapped (menu_failures), and no script fails."""

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import Tab, book_pages, site_pages
+from conftest import Tab, book_pages, in_both_editions, site_pages
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +49,7 @@ def test_chapters_offer_notebook_data_and_citation(built_site):
 
 def test_the_site_has_the_pages_the_browser_tests_visit(built_site):
     assert site_pages(built_site) == book_pages()
+    assert site_pages(built_site / "zh") == book_pages()
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +58,7 @@ def desktop_tab(browser):
         yield tab
 
 
-@pytest.mark.parametrize("name", book_pages())
+@pytest.mark.parametrize("name", in_both_editions(book_pages()))
 def test_page_is_offline_quiet_and_accessible(site_url, desktop_tab, name):
     """It asks nothing of other hosts, logs no console error, and axe finds no serious or critical
     accessibility violation. (How each chart draws, fits and reads is tests/test_charts.py's.)"""

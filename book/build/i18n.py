@@ -197,21 +197,14 @@ def prefer_chinese_outputs(app: Sphinx, config) -> None:
         ("html", i18n.zh("text/markdown"), 2),
         ("html", i18n.zh("text/plain"), 3),
     ]
-    options = config.html_theme_options
-    options["article_header_end"] = [
-        "casebook-language-switch.html",
-        *options.get("article_header_end", ["article-header-buttons.html"]),
-    ]
 
 
 def add_switch(app: Sphinx, config) -> None:
-    if is_chinese(config):
-        return
-    options = config.html_theme_options
-    options["article_header_end"] = [
-        "casebook-language-switch.html",
-        *options.get("article_header_end", ["article-header-buttons.html"]),
-    ]
+    # In the book theme's article header, before its buttons.
+    if config.html_theme == "sphinx_book_theme":
+        options = config.html_theme_options
+        end = options.get("article_header_end", ["article-header-buttons.html"])
+        options["article_header_end"] = ["casebook-language-switch.html", *end]
 
 
 def setup(app: Sphinx) -> None:
@@ -227,25 +220,42 @@ def setup(app: Sphinx) -> None:
 
 
 def edition_config(root: Path) -> dict:
-    """_config.yml, in Chinese: its language, and its address under zh/ once published."""
+    """_config.yml, in Chinese (its address, under zh/, is book.build.web's)."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config = copy.deepcopy(config)
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx["language"] = LANGUAGE
     sphinx["nb_code_prompt_show"] = "显示代码"  # every folded cell folds its code (hide-input)
     sphinx["nb_code_prompt_hide"] = "隐藏代码"
-    base = (config.get("html") or {}).get("baseurl") or ""
-    if base:
-        config["html"]["baseurl"] = base.rstrip("/") + f"/{EDITION_DIR}/"
     return config
+
+
+HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+GLOSSARY_TERM = re.compile(r"^  ([\u4e00-\u9fff]{2,})", re.MULTILINE)  # a definition starts with its Chinese term
+
+
+def search_words(root: Path) -> list[str]:
+    """Words jieba must keep whole in the search index: the glossary's Chinese terms and the cases' names."""
+    words = GLOSSARY_TERM.findall((root / "chapters" / "back" / "glossary.md").read_text(encoding="utf-8"))
+    for profile in sorted((root / "data" / "cases").glob("*/case.yaml")):
+        case = yaml.safe_load(profile.read_text(encoding="utf-8")) or {}
+        for name in ((case.get("name") or {}).get("zh"), (case.get("initiative") or {}).get("zh")):
+            words += HAN_WORD.findall(name or "")
+    return list(dict.fromkeys(words))
 
 
 def write_edition_config(root: Path) -> Path:
     """The Chinese edition's configuration file, rewritten only when it changed (Sphinx compares it)."""
     work = root / "_build" / EDITION_DIR
     work.mkdir(parents=True, exist_ok=True)
+    dictionary = work / "search-words.txt"  # jieba's user dictionary: a word and a frequency a line
+    words = "".join(f"{word} 1000\n" for word in search_words(root))
+    if not dictionary.exists() or dictionary.read_text(encoding="utf-8") != words:
+        dictionary.write_text(words, encoding="utf-8")
+    config = edition_config(root)
+    config["sphinx"]["config"]["html_search_options"] = {"dict": str(dictionary)}
     path = work / "_config.yml"
-    text = yaml.safe_dump(edition_config(root), allow_unicode=True, sort_keys=False)
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
@@ -264,4 +274,45 @@ def build(root: Path | None = None) -> Path:
     site = root / "_build" / "html" / EDITION_DIR
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(work / "_build" / "html", site)
+    (site.parent / "index.html").write_text(ROOT_PAGE, encoding="utf-8")  # instead of a redirect to English
     return site
+
+
+# The site's root: the reader chooses an edition (each edition's own index.html leads to its first page).
+ROOT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>The Co-production Casebook · 合作生产案例集</title>
+<meta name="description" content="An open, executable casebook on co-production in community planning, in English and Chinese.">
+<link rel="alternate" hreflang="en" href="chapters/welcome.html">
+<link rel="alternate" hreflang="zh-Hans" href="zh/chapters/welcome.html">
+<link rel="alternate" hreflang="x-default" href="chapters/welcome.html">
+<link rel="icon" href="_static/favicon.svg">
+<style>
+  :root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
+          "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
+  body { margin: 0; min-height: 100vh; display: grid; place-items: center; }
+  main { padding: 2rem 1.25rem; max-width: 34rem; text-align: center; }
+  h1 { font-size: 1.6rem; line-height: 1.35; margin: 0 0 0.5rem; }
+  p { line-height: 1.6; margin: 0 0 1.5rem; }
+  ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 1rem; justify-content: center; }
+  a { display: inline-block; min-width: 9rem; padding: 0.8rem 1.4rem; border: 2px solid currentColor;
+      border-radius: 0.5rem; font-size: 1.15rem; font-weight: 600; text-decoration: none; color: LinkText; }
+  a:hover, a:focus-visible { text-decoration: underline; }
+</style>
+</head>
+<body>
+<main>
+<h1>The Co-production Casebook<br><span lang="zh-Hans">合作生产案例集</span></h1>
+<p>Co-production in community planning: theory, cases and evidence.<br>
+<span lang="zh-Hans">社区规划中的合作生产：理论、案例与证据。</span></p>
+<ul>
+<li><a href="chapters/welcome.html" hreflang="en">English</a></li>
+<li><a href="zh/chapters/welcome.html" hreflang="zh-Hans" lang="zh-Hans">中文</a></li>
+</ul>
+</main>
+</body>
+</html>
+"""

@@ -1,4 +1,4 @@
-"""Search that finds Chinese terms by a part of them.
+"""Search that finds Chinese terms by a part of them, in both editions.
 
 Sphinx's English search splits text at non-word characters, so a run of Chinese characters
 ('合作生产', or glued to Latin text as in 'dagenham巴金') is indexed as one word, and a search for
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from sphinx.search.en import SearchEnglish
+from sphinx.search.zh import SearchChinese
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PIECES = re.compile(f"[{HAN}]+|[^{HAN}]+")
@@ -68,5 +69,41 @@ class SearchEnglishAndChinese(SearchEnglish):
         return words
 
 
+# The Chinese edition's splitter. jieba splits the pages into words; a query has no spaces either,
+# so each run of Chinese characters is cut into the longest words the index holds ('居民参与' ->
+# 居民, 参与), and every one of them must be on a page.
+JS_WORD_SPLITTER = r"""
+var splitQuery = (query) => {
+  const han = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/u;
+  const known = (typeof Search !== "undefined" && Search._index && Search._index.terms) || {};
+  const terms = [];
+  query.split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu).forEach((word) => {
+    word.split(/([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)/u).forEach((piece) => {
+      if (!piece) return;
+      if (!han.test(piece) || piece in known) {
+        terms.push(piece);
+        return;
+      }
+      for (let start = 0; start < piece.length; ) {
+        let end = piece.length;
+        while (end > start + 1 && !(piece.slice(start, end) in known)) end--;
+        terms.push(piece.slice(start, end));
+        start = end;
+      }
+    });
+  });
+  return terms;
+};
+"""
+
+
+class SearchChineseWords(SearchChinese):
+    """Sphinx's Chinese search (jieba, with the book's terms as its dictionary: the Chinese
+    edition's `html_search_options`), and queries cut into the words the index holds."""
+
+    js_splitter_code = JS_WORD_SPLITTER
+
+
 def setup(app) -> None:
     app.add_search_language(SearchEnglishAndChinese)
+    app.add_search_language(SearchChineseWords)

@@ -18,6 +18,7 @@ One CasebookBuild per Sphinx application holds the run's state.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import logging as stdlib_logging
@@ -191,6 +192,8 @@ class CasebookBuild:
     def set_metadata(self, app: Sphinx, config) -> None:
         # One source for the version (pyproject.toml); the repository's buttons follow its address.
         self.book = book = metadata.load(self.root)
+        if i18n.is_chinese(config) and book.url:  # the Chinese edition's pages are cited at their own address
+            self.book = dataclasses.replace(book, url=f"{book.url.rstrip('/')}/{i18n.EDITION_DIR}/")
         config.version = config.version or book.version
         config.release = config.release or book.version
         options = config.html_theme_options
