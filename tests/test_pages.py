@@ -84,8 +84,13 @@ def test_page_on_a_phone(built_site, site_url, phone_tab, name):
     page = phone_tab.visit(f"{site_url}/{name}", idle=True)
     failures = []
     width = page.evaluate("() => document.documentElement.scrollWidth")
-    if width > PHONE and name != "index.html":  # index.html only redirects
+    if width > PHONE and name != "zh/index.html":  # zh/index.html only redirects
         failures.append(f"wider than a {PHONE} px phone (scroll width {width} px)")
+    if name == "index.html":  # the site's root: a reader chooses an edition, and nothing else
+        choices = page.locator("main a[hreflang]")
+        assert choices.count() == 2 and all(choices.nth(i).is_visible() for i in range(2)), "no choice of edition"
+        assert not failures, failures
+        return
     html = BeautifulSoup((built_site / name).read_text(encoding="utf-8"), "html.parser")
     layout = page.evaluate(TABLE_LAYOUT)  # measured before any menu opens
     assert len(layout) == len(html.select("table.casebook-table")), "tables measured are not the page's"

@@ -149,9 +149,15 @@ def test_a_translated_page_is_built_in_chinese_with_its_switch(tmp_path):
 
 
 @pytest.mark.slow  # a Sphinx build each
-def test_a_paragraph_changed_in_english_fails_the_chinese_build_and_is_named(tmp_path):
-    stale = [*TRANSLATED[:2], ("Second paragraph, as it was.", "第二段。", False)]
-    result = build_in_chinese(sphinx_project(tmp_path, stale))
+@pytest.mark.parametrize(
+    "stale",
+    [
+        ("Second paragraph, as it was.", "第二段。", False),  # the English changed; the catalogue was not refreshed
+        ("Second paragraph.", "第二段。", True),  # refreshed: the translation is marked to update
+    ],
+)
+def test_a_paragraph_changed_in_english_fails_the_chinese_build_and_is_named(tmp_path, stale):
+    result = build_in_chinese(sphinx_project(tmp_path, [*TRANSLATED[:2], stale]))
     assert result.returncode != 0
     assert '"Second paragraph." has no Chinese translation' in result.stderr
     assert "make translations" in result.stderr

@@ -14,6 +14,8 @@ site already built, on a text, a chart and the heaviest page, or on every page.
 of the test fixture until it holds N (book.build.synthetic), is built cold, then one more case is
 added and the copy rebuilt; it reports both times, the notebooks the new case re-executed, and the
 comparison page's weight and its height at 1280 px with every chart drawn.
+`make bench BENCH=--editions-only` times a cold build of both editions against the English one
+alone, and counts the pages a translation edit rebuilds in each.
 """
 
 from __future__ import annotations
@@ -375,6 +377,48 @@ def measure_lighthouse(site: Path, pages: list[str], runs: int, work: Path, repo
 # ---------------------------------------------------------------- the run
 
 
+# ---------------------------------------------------------------- the two editions
+
+UPDATED = re.compile(r"(\d+) added, (\d+) changed, (\d+) removed")
+TRANSLATED_PAGE = "locales/zh_CN/LC_MESSAGES/chapters/back/glossary.po"
+
+
+def chinese_edition(copy: Path) -> tuple[float, str]:
+    return timed([sys.executable, "-m", "book", "chinese-edition"], copy)
+
+
+def pages_read(log: str) -> int:
+    """How many pages a Sphinx build read (added or changed), from its log."""
+    found = UPDATED.search(log)
+    return int(found.group(1)) + int(found.group(2)) if found else 0
+
+
+def editions_bench(root: Path, runs: int, report) -> None:
+    """Cold builds of the English edition alone and of both (`make book` builds both), and what a
+    translation edit rebuilds."""
+    with tempfile.TemporaryDirectory(prefix="casebook-editions-") as scratch:
+        copy = Path(scratch) / "book"
+        shutil.copytree(root, copy, ignore=IGNORE)
+        english, both = [], []
+        for _ in range(runs):
+            shutil.rmtree(copy / "_build", ignore_errors=True)
+            seconds, _ = build(copy)
+            english.append(seconds)
+            both.append(seconds + chinese_edition(copy)[0])
+        report("cold build, English edition only", f"{median(english):.1f} s")
+        report("cold build, both editions", f"{median(both):.1f} s")
+        report("ratio (target <= 1.8)", f"{median(both) / median(english):.2f}")
+        catalogue = copy / TRANSLATED_PAGE
+        catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("术语表", "术语一览", 1), encoding="utf-8")
+        english_seconds, english_log = build(copy)
+        chinese_seconds, chinese_log = chinese_edition(copy)
+        report(
+            "a translation edit (glossary.po): pages read again",
+            f"English {pages_read(english_log)} in {english_seconds:.1f} s, "
+            f"Chinese {pages_read(chinese_log)} in {chinese_seconds:.1f} s",
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m book bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="runs per timed figure (median reported)")
@@ -393,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--skip-template", action="store_true", help="do not measure Jupyter Book's template book beside this one"
+    )
+    parser.add_argument(
+        "--editions-only", action="store_true", help="only the cold build of both editions against English alone"
     )
     parser.add_argument(
         "--cases",
@@ -415,6 +462,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.cases is not None:
         cases_bench(root, args.cases, args.runs, report)
+        print_table(rows)
+        return 0
+
+    if args.editions_only:
+        editions_bench(root, args.runs, report)
         print_table(rows)
         return 0
 
@@ -496,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_lighthouse:
             lighthouse_section(site, weights)
 
+    editions_bench(root, args.runs, report)
     print_table(rows)
     return 0
 
