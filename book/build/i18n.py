@@ -19,6 +19,7 @@ the site's zh/ folder.
 from __future__ import annotations
 
 import copy
+import gettext
 import html
 import json
 import re
@@ -31,12 +32,15 @@ import yaml
 from docutils import nodes
 from myst_nb.core.variables import format_plain_text
 from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteTextRole
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import NodeMatcher
 
 from book import i18n, paths
+from book.build import translations
 from book.build.translations import EDITION_DIR, HREFLANG, LANGUAGE
 
 logger = logging.getLogger(__name__)
@@ -141,6 +145,26 @@ class TranslatedWhole(SphinxTransform):
             )
 
 
+class TranslatedTocCaptions(SphinxTransform):
+    """The table of contents' part captions in Chinese: sphinx-external-toc inserts their toctrees
+    (priority 100) after Sphinx has translated the page (20), so they are looked up here in the
+    same catalogue."""
+
+    default_priority = 101
+
+    def apply(self, **kwargs) -> None:
+        if not is_chinese(self.config):
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        for directory in self.config.locale_dirs:
+            catalogue = gettext.translation(
+                domain, localedir=Path(self.env.srcdir, directory), languages=[LANGUAGE], fallback=True
+            )
+            for toctree in self.document.findall(addnodes.toctree):
+                if toctree.get("caption"):
+                    toctree["caption"] = catalogue.gettext(toctree["caption"])
+
+
 # ------------------------------------------------------------------ language switch
 
 
@@ -211,6 +235,7 @@ def setup(app: Sphinx) -> None:
     app.add_role_to_domain("glue", "text", TranslatedText(), override=True)
     app.add_role_to_domain("glue", "md", TranslatedMarkdown(), override=True)
     app.add_transform(TranslatedWhole)
+    app.add_transform(TranslatedTocCaptions)
     app.connect("config-inited", prefer_chinese_outputs)
     app.connect("config-inited", add_switch)
     app.connect("html-page-context", page_languages)
@@ -223,6 +248,7 @@ def edition_config(root: Path) -> dict:
     """_config.yml, in Chinese (its address, under zh/, is book.build.web's)."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config = copy.deepcopy(config)
+    config["title"] = translations.translate("chapters/welcome", config.get("title", ""), root)
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx["language"] = LANGUAGE
     sphinx["nb_code_prompt_show"] = "显示代码"  # every folded cell folds its code (hide-input)
