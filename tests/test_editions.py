@@ -68,6 +68,20 @@ def test_the_chinese_edition_shows_the_same_tables_and_numbers(built_site, name)
     assert len(chinese.select("div.casebook-chart")) == len(english.select("div.casebook-chart"))
 
 
+def test_each_edition_offers_its_notebook_in_its_language(built_site):
+    import nbformat
+
+    for edition, title in (("", "What co-production is"), ("zh/", "什么是合作生产")):
+        notebook = nbformat.read(built_site / edition / "_sources/chapters/theory/concept.ipynb", as_version=4)
+        markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+        assert f"# {title}" in markdown
+    chinese = nbformat.read(built_site / "zh/_sources/chapters/theory/concept.ipynb", as_version=4)
+    english = nbformat.read(built_site / "_sources/chapters/theory/concept.ipynb", as_version=4)
+    assert [c.source for c in chinese.cells if c.cell_type == "code"] == [
+        c.source for c in english.cells if c.cell_type == "code"
+    ], "the editions' notebooks run different code"
+
+
 def test_every_glued_value_says_the_same_numbers_in_both_languages(built_site):
     """From the one execution both editions share: a value's Chinese variant has its English numbers."""
     from book import i18n
@@ -91,3 +105,24 @@ def test_the_chinese_search_finds_words_inside_phrases(site_url, browser, query)
         page.wait_for_selector("#search-results li", timeout=15000)
         assert page.locator("#search-results li").count() >= 1
         assert not tab.said("error", "pageerror")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_language_switch_is_a_visible_link_in_the_header_row(site_url, browser, width):
+    failures = []
+    with Tab(browser, viewport={"width": width, "height": 800}) as tab:
+        for name in ("chapters/theory/concept.html", "zh/chapters/synthesis/comparison.html"):
+            page = tab.visit(f"{site_url}/{name}")
+            switch = page.locator("a.casebook-language-switch")
+            buttons = page.locator(".article-header-buttons")
+            if not switch.is_visible():
+                failures.append(f"{name} at {width} px: no visible language switch")
+                continue
+            box, row = switch.bounding_box(), buttons.bounding_box()
+            middle = box["y"] + box["height"] / 2
+            if not row["y"] <= middle <= row["y"] + row["height"]:
+                failures.append(f"{name} at {width} px: the switch is not in the buttons' row ({box}, {row})")
+            if box["height"] < 24 or box["width"] < 24:
+                failures.append(f"{name} at {width} px: the switch is smaller than a 24 px target")
+    assert not failures, "\n".join(failures)

@@ -43,8 +43,40 @@ def test_pdf_is_published_with_the_site_and_linked_from_every_page(contribution)
     pages = len(reader.pages)
     assert reader.pages[9].extract_text().rstrip().endswith(f"10 / {pages}"), "no page numbers in the footer"
     assert "omits the solutions" in reader.pages[0].extract_text()
-    for page in ("chapters/welcome.html", "chapters/theory/concept.html", "chapters/back/glossary.html"):
-        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
-        link = soup.select_one('a[href$="co-production-casebook.pdf"]')
-        assert link is not None, f"{page}: no link to the book's PDF"
-        assert ((site / page).parent / link["href"]).resolve() == published.resolve()
+    for edition in ("", "zh/"):
+        for page in ("chapters/welcome.html", "chapters/theory/concept.html", "chapters/back/glossary.html"):
+            soup = BeautifulSoup((site / edition / page).read_text(encoding="utf-8"), "html.parser")
+            link = soup.select_one('a[href$="co-production-casebook.pdf"]')
+            assert link is not None, f"{edition}{page}: no link to the book's PDF"
+            assert ((site / edition / page).parent / link["href"]).resolve() == (
+                site / edition / pdf.PDF_NAME
+            ).resolve()
+
+
+KANGXI_RADICALS = re.compile("[\u2f00-\u2fdf]")  # what a Type 3 CJK font's text turns 一, 人, 大 … into
+
+
+def test_the_chinese_pdf_reads_as_chinese_and_embeds_its_fonts(contribution):
+    from pypdf import PdfReader
+
+    reader = PdfReader(contribution.site / "zh" / pdf.PDF_NAME)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 50
+    assert "本书的PDF版略去了练习的解答" in text
+    for phrase in ("什么是合作生产", "志愿者困境", "巴金-达格纳姆区", "丰泉古井"):
+        assert phrase in text, f"the Chinese PDF's text has no {phrase}: it cannot be searched or copied"
+    assert not KANGXI_RADICALS.search(text), "Chinese characters in the PDF's text are Kangxi radicals"
+    fonts = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or next(
+                (d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts") or []), None
+            )
+            embedded = font.get("/Subtype") == "/Type3" or (
+                descriptor is not None
+                and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            )
+            fonts[str(font.get("/BaseFont"))] = embedded
+    assert any("WenQuanYi" in name for name in fonts), fonts
+    assert all(fonts.values()), f"fonts not embedded: {[name for name, ok in fonts.items() if not ok]}"

@@ -170,3 +170,45 @@ def test_a_page_not_yet_translated_is_shown_in_english_under_a_notice(tmp_path):
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "本页尚未译成中文" in page and 'href="../index.html" hreflang="en"' in page
     assert '<div lang="en">' in page and "Second paragraph." in page
+
+
+def test_a_downloaded_notebooks_markdown_is_translated_block_by_block():
+    chinese = {
+        "Title here": "标题",
+        "Some *para* continues here.": "一段*文字*。",
+        "item one wraps": "第一项",
+        "In this chapter": "本章导读",
+        "**Reading time:** about 20 minutes.": "**阅读时长**：约20分钟。",
+    }
+    source = textwrap.dedent(
+        """\
+        # Title here
+
+        Some *para*
+        continues here.
+
+        - item one
+          wraps
+        - item two
+
+        ```{admonition} In this chapter
+        :class: tip
+        **Reading time:** about 20 minutes.
+        ```
+        """
+    )
+    assert i18n.translated_markdown(source, lambda m: chinese.get(m, m)) == textwrap.dedent(
+        """\
+        # 标题
+
+        一段*文字*。
+
+        - 第一项
+        - item two
+
+        ```{admonition} 本章导读
+        :class: tip
+        **阅读时长**：约20分钟。
+        ```
+        """
+    )

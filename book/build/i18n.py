@@ -165,6 +165,61 @@ class TranslatedTocCaptions(SphinxTransform):
                     toctree["caption"] = catalogue.gettext(toctree["caption"])
 
 
+# ------------------------------------------------------------------ the notebook to download
+
+
+DIRECTIVE = re.compile(r"^(\s*(?:`{3,}|:{3,})\{[\w:-]+\}\s*)(.*)$")
+OPTION = re.compile(r"^\s*:[\w-]+:")
+
+
+def translated_markdown(source: str, translate) -> str:
+    """A notebook's Markdown with each paragraph, heading, list item and directive title that
+    `translate` knows in Chinese (the page's catalogue, whose messages are these blocks' text)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.colon_fence import colon_fence_plugin
+
+    lines = source.split("\n")
+    tokens = MarkdownIt("commonmark").use(colon_fence_plugin).parse(source)
+    for token in reversed(tokens):  # from the end, so earlier line numbers stay right
+        if token.map is None:
+            continue
+        start, end = token.map
+        if token.type == "inline":
+            message = " ".join(token.content.split("\n")).strip()
+            chinese = translate(message)
+            at = lines[start].find(token.content.split("\n")[0])  # after a list's marker or a heading's #
+            if chinese != message and at >= 0:
+                lines[start:end] = [lines[start][:at] + chinese]
+        elif token.type in ("fence", "colon_fence") and token.info.startswith("{"):
+            opening = DIRECTIVE.match(lines[start])
+            body = lines[start + 1 : end - 1]
+            options = next((i for i, line in enumerate(body) if not OPTION.match(line)), len(body))
+            inner = translated_markdown("\n".join(body[options:]), translate).split("\n")
+            title = opening.group(2).strip() if opening else ""
+            head = opening.group(1) + translate(title) if opening and title else lines[start]
+            lines[start:end] = [head, *body[:options], *inner, lines[end - 1]]
+    return "\n".join(lines)
+
+
+def translate_notebook(notebook, docname: str, srcdir: str, locale_dirs) -> None:
+    """The executed notebook's Markdown cells in Chinese, from the page's catalogue (in place)."""
+    domain = docname_to_domain(docname, False)
+    catalogues = [
+        gettext.translation(domain, localedir=Path(srcdir, d), languages=[LANGUAGE], fallback=True) for d in locale_dirs
+    ]
+
+    def translate(message: str) -> str:
+        for catalogue in catalogues:
+            found = catalogue.gettext(message)
+            if found != message:
+                return found
+        return message
+
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = translated_markdown(cell.source, translate)
+
+
 # ------------------------------------------------------------------ language switch
 
 

@@ -47,6 +47,10 @@ def write_executed_notebook(app, docname: str) -> str | None:
         _, executed = get_cache(env.mystnb_config.execution_cache_path).merge_match_into_notebook(notebook)
     except KeyError:
         return None
+    if app.config.language == translations.LANGUAGE:  # the Chinese edition's notebook, in Chinese
+        from book.build import i18n
+
+        i18n.translate_notebook(executed, docname, app.srcdir, app.config.locale_dirs)
     name = f"{docname}.ipynb"
     target = Path(app.outdir) / "_sources" / name
     target.parent.mkdir(parents=True, exist_ok=True)

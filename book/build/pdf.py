@@ -32,11 +32,12 @@ def single_page(html_file: Path) -> Path:
 
 PDF_STYLE = paths.STATIC_DIR / "casebook-pdf.css"
 PDF_NAME = "co-production-casebook.pdf"
-# Stated on the first page, since the printed book leaves the solutions out.
-FIRST_PAGE_NOTE = (
-    "This PDF edition of the book omits the solutions to the exercises; they are in the "
-    "online edition, under each exercise."
-)
+# Stated on the first page, in the edition's language, since the printed book leaves the solutions out.
+FIRST_PAGE_NOTE = {
+    "en": "This PDF edition of the book omits the solutions to the exercises; they are in the "
+    "online edition, under each exercise.",
+    "zh-Hans": "本书的PDF版略去了练习的解答；解答见在线版中各练习的下方。",
+}
 FOOTER = (
     '<div style="font-size:9px;width:100%;text-align:center;color:#555">'
     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
@@ -60,11 +61,11 @@ async def _html_to_pdf(html_file, pdf_file):
             h.textContent = h.textContent.replace(/\\s+/g, " ").trim();
         })""")
         await page.evaluate(
-            """note => {
+            """notes => {
             const first = document.querySelector("main h1, article h1, h1");
             const box = document.createElement("p");
             box.className = "casebook-pdf-note";
-            box.textContent = note;
+            box.textContent = notes[document.documentElement.lang] || notes.en;
             first.after(box);
         }""",
             FIRST_PAGE_NOTE,
