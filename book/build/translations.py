@@ -123,7 +123,8 @@ def problems(root: Path | None = None) -> list[str]:
 
 
 def update(root: Path | None = None) -> None:
-    """Extract the English messages (Sphinx's gettext builder) and merge them into the catalogues."""
+    """Extract the English messages (Sphinx's gettext builder) and merge them into the catalogues,
+    a message to a line (no wrapping), so that a changed paragraph is a changed line."""
     root = root or paths.root()
     out = root / "_build" / "i18n"
     bin_dir = Path(sys.executable).parent
@@ -134,7 +135,7 @@ def update(root: Path | None = None) -> None:
     )  # fmt: skip
     subprocess.run(
         [str(bin_dir / "sphinx-intl"), "update", "-p", str(out / "_build" / "gettext"), "-l", LANGUAGE,
-         "-d", str(root / "locales"), "-w", "100"],
+         "-d", str(root / "locales"), "-w", "0"],
         check=True,
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
