@@ -256,6 +256,25 @@ def test_every_chinese_run_on_the_site_is_marked(built_site):
     assert not unmarked, f"{len(unmarked)} Chinese runs without lang:\n" + "\n".join(unmarked[:30])
 
 
+LATIN_WORDS = re.compile(r"[A-Za-z]{2,}(?:\W+[A-Za-z]{2,})+")  # two words or more: a name, a title, a phrase
+
+
+def test_every_english_run_in_the_chinese_edition_is_marked(built_site):
+    site = built_site / "zh"
+    unmarked = []
+    for name in site_pages(site):
+        soup = BeautifulSoup((site / name).read_text(encoding="utf-8"), "html.parser")
+        for text in soup.find_all(string=LATIN_WORDS):
+            parents = [p for p in text.parents if hasattr(p, "get")]
+            if UNMARKED_PARENTS & {p.name for p in parents} or text.__class__.__name__ != "NavigableString":
+                continue
+            if any("notranslate" in (p.get("class") or []) for p in parents):
+                continue  # maths and code
+            if not any(str(p.get("lang", "")).startswith("en") for p in parents):
+                unmarked.append(f"zh/{name}: {text.strip()[:40]!r} in <{parents[0].name}>")
+    assert not unmarked, f"{len(unmarked)} English runs without lang:\n" + "\n".join(unmarked[:30])
+
+
 def test_chinese_gets_chinese_fonts(site_url, browser):
     with tab_at(browser, PHONE) as tab:
         page = tab.visit(f"{site_url}/chapters/back/glossary.html", idle=True)

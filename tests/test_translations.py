@@ -212,3 +212,27 @@ def test_a_downloaded_notebooks_markdown_is_translated_block_by_block():
         ```
         """
     )
+
+
+@pytest.mark.parametrize(
+    "source, marked",
+    [
+        (
+            "<p>埃莉诺·奥斯特罗姆（Elinor Ostrom）</p>",
+            '<p>埃莉诺·奥斯特罗姆（<span lang="en">Elinor Ostrom</span>）</p>',
+        ),
+        ("<p>见Barking &amp; Dagenham。</p>", '<p>见<span lang="en">Barking &amp; Dagenham</span>。</p>'),
+        ("<p>Ostrom&#8217;s 观点</p>", '<p><span lang="en">Ostrom&#8217;s</span> 观点</p>'),
+        (
+            '<span class="math notranslate">\\(Q = f(C)\\)</span>',
+            '<span class="math notranslate">\\(Q = f(C)\\)</span>',
+        ),
+        ('<a lang="en">English</a><code>x y</code>', '<a lang="en">English</a><code>x y</code>'),
+        ("<p>2020年</p>", "<p>2020年</p>"),
+    ],
+)
+def test_the_chinese_edition_marks_english_runs(source, marked):
+    from book.build import pages
+
+    assert pages.mark_english(source) == marked
+    assert pages.mark_english(marked) == marked

@@ -159,8 +159,11 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)([^>]*)>", re.S)
 _LANG = re.compile(r"""\blang\s*=\s*["']?([\w-]+)""")
 
 
-def _wrap_runs(text: str) -> str:
-    return CJK_RUN.sub(lambda m: f'<span lang="{CJK_LANG}">{m.group(0)}</span>', text)
+# The Chinese edition marks the other way: runs of Latin-script words (names, English titles and
+# data), entities included whole.
+_WORD = r"(?:&#?\w+;|[A-Za-z0-9][A-Za-z0-9'’.\-]*)"
+LATIN_RUN = re.compile(rf"[A-Za-z][A-Za-z0-9'’.\-]*(?:[ ,;:/()]*{_WORD})*")
+_CLASS = re.compile(r"""\bclass\s*=\s*["']([^"']*)""")
 
 
 def mark_chinese(page: str) -> str:
@@ -170,14 +173,28 @@ def mark_chinese(page: str) -> str:
     left alone, as is text already inside an element whose language is Chinese. Applying it twice
     changes nothing.
     """
-    if not CJK_RUN.search(page):
+    return _mark_runs(page, CJK_RUN, CJK_LANG)
+
+
+def mark_english(page: str) -> str:
+    """The Chinese edition's page with every run of Latin-script words in <span lang="en">."""
+    return _mark_runs(page, LATIN_RUN, "en")
+
+
+def _mark_runs(page: str, run: re.Pattern, language: str) -> str:
+    if not run.search(page):
         return page
+    family = language.split("-")[0]
+
+    def wrap(text: str) -> str:
+        return run.sub(lambda m: f'<span lang="{language}">{m.group(0)}</span>', text)
+
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # open elements: (name, inside Chinese or skipped text)
+    stack: list[tuple[str, bool]] = []  # open elements: (name, inside marked or skipped text)
     position = 0
     while (token := _TOKEN.search(page, position)) is not None:
         text = page[position : token.start()]
-        out.append(text if stack and stack[-1][1] else _wrap_runs(text))
+        out.append(text if stack and stack[-1][1] else wrap(text))
         out.append(token.group(0))
         position = token.end()
         tag = _TAG.fullmatch(token.group(0))
@@ -192,9 +209,14 @@ def mark_chinese(page: str) -> str:
             continue
         if name in _VOID or rest.rstrip().endswith("/"):
             continue
-        lang = _LANG.search(rest)
+        lang, classes = _LANG.search(rest), _CLASS.search(rest)
         inherited = stack[-1][1] if stack else False
-        quiet = inherited or name in _SKIP or bool(lang and lang.group(1).lower().startswith("zh"))
+        quiet = (
+            inherited
+            or name in _SKIP
+            or bool(lang and lang.group(1).lower().startswith(family))
+            or bool(classes and "notranslate" in classes.group(1).split())  # maths, code
+        )
         stack.append((name, quiet))
         if name in ("script", "style"):
             # Raw text, which may hold '<': copied through as it is, up to its closing tag.
@@ -203,7 +225,7 @@ def mark_chinese(page: str) -> str:
             out.append(page[position:stop])
             position = stop
     rest = page[position:]
-    out.append(rest if stack and stack[-1][1] else _wrap_runs(rest))
+    out.append(rest if stack and stack[-1][1] else wrap(rest))
     return "".join(out)
 
 
@@ -217,12 +239,14 @@ def site_pages(site: Path) -> list[Path]:
     return pages
 
 
-def mark_chinese_in_site(outdir: Path) -> int:
-    """Mark Chinese text in every HTML page of the built site; return how many pages changed."""
+def mark_other_language_in_site(outdir: Path, chinese_edition: bool = False) -> int:
+    """Mark the text in the edition's other language in every HTML page of the built site (Chinese
+    in the English edition, English in the Chinese one); return how many pages changed."""
+    mark = mark_english if chinese_edition else mark_chinese
     changed = 0
     for path in site_pages(outdir):
         page = path.read_text(encoding="utf-8")
-        marked = mark_chinese(page)
+        marked = mark(page)
         if marked != page:
             path.write_text(marked, encoding="utf-8")
             changed += 1

@@ -402,10 +402,10 @@ class CasebookBuild:
             (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
 
     def mark_chinese(self, app: Sphinx, exception) -> None:
-        # After the theme has rendered its navigation too, which holds Chinese titles. The Chinese
-        # edition's pages are Chinese as a whole.
-        if exception is None and app.builder.format == "html" and not i18n.is_chinese(app.config):
-            pages.mark_chinese_in_site(Path(app.outdir))
+        # After the theme has rendered its navigation too, which holds Chinese titles (English
+        # ones in the Chinese edition).
+        if exception is None and app.builder.format == "html":
+            pages.mark_other_language_in_site(Path(app.outdir), chinese_edition=i18n.is_chinese(app.config))
 
     def trim_theme_assets(self, app: Sphinx, exception) -> None:
         if exception is None and app.builder.format == "html":
