@@ -129,3 +129,13 @@ def translated_spec(spec):
     if isinstance(spec, list):
         return [translated_spec(value) for value in spec]
     return spec
+
+
+def count_zh_before(n: int) -> str:
+    """A number before a measure word (个, 项, 类): as count_zh, but 2 -> '两' ('两个案例')."""
+    return "两" if n == 2 else count_zh(n)
+
+
+def join_said(parts: list, separator: str, separator_zh: str) -> Said:
+    """Phrases joined in each language: join_said([a, b], '; ', '；')."""
+    return Said(separator.join(str(p) for p in parts), separator_zh.join(chinese(p) for p in parts))
