@@ -48,6 +48,11 @@ class Said(str):
     def en(self) -> str:
         return str.__str__(self)
 
+    def _repr_pretty_(self, printer, cycle) -> None:
+        # IPython formats a str's text/plain as its repr ('…', quoted) even beside the bundle below;
+        # a Said's plain text is its English, as the bundle says.
+        printer.text(self.en)
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {
             "text/plain": self.en,
