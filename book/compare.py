@@ -29,8 +29,11 @@ VOCABULARY = [
     _("physical space"), _("both"),
     # depth dimensions
     _("who takes part"), _("stages residents share"), _("institutionalisation"), _("value integration"),
+    # the seven stages of production (as production_stages.csv names them; see stage_names())
+    _("planning"), _("design"), _("funding"), _("management"), _("implementation"), _("supervision"),
+    _("evaluation"),
     # Nabatchi, Sancino and Sicilia's four phases, and co- each
-    _("commissioning"), _("design"), _("delivery"), _("assessment"),
+    _("commissioning"), _("delivery"), _("assessment"),
     _("co-commissioning"), _("co-design"), _("co-delivery"), _("co-assessment"),
     # the measures of scale
     _("population"), _("area (km²)"), _("density (people per km²)"),

@@ -274,3 +274,9 @@ def test_every_message_of_the_code_is_translated():
     translated = i18n.catalogue()
     missing = [m.id for m in translations.code_messages() if m.id and m.id not in translated]
     assert missing == [], "run `python -m book translations` and translate the new messages of book.po"
+
+
+def test_the_catalogue_names_the_stages_as_the_data_does():
+    """A stage's Chinese in a table or description is production_stages.csv's stage_zh."""
+    stages = data.theory_table("production_stages")
+    assert {s: i18n.catalogue().get(s) for s in stages.stage} == dict(zip(stages.stage, stages.stage_zh))

@@ -138,7 +138,7 @@ def code_messages(root: Path | None = None):
 
 def update_code_catalogue(root: Path | None = None) -> Path:
     """Merge the code's messages into locales/zh_CN/LC_MESSAGES/book.po: translations are kept, a
-    changed message is marked fuzzy, a removed one is dropped."""
+    new or changed message waits for its translation, a removed one is dropped."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
@@ -156,7 +156,9 @@ def update_code_catalogue(root: Path | None = None) -> Path:
             "# Refreshed by `python -m book translations`; translate every msgstr.",
         )
     created = catalogue.creation_date
-    catalogue.update(code_messages(root))
+    # No guessing from similar messages: a code message is a word or two, and a near one (funder,
+    # funding) is no translation of it.
+    catalogue.update(code_messages(root), no_fuzzy_matching=True)
     catalogue.creation_date = created  # the file changes only when its messages do
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
