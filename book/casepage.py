@@ -11,8 +11,15 @@ import altair as alt
 import pandas as pd
 
 from book import charts, tables
+from book.i18n import _
 
-ACTOR_COLUMNS = {"name_en": "Actor", "name_zh": "中文", "type": "Type", "role": "Role", "source": "Source"}
+ACTOR_COLUMNS = {
+    "name_en": _("Actor"),
+    "name_zh": _("中文"),
+    "type": _("Type"),
+    "role": _("Role"),
+    "source": _("Source"),
+}
 TRACKS = ["case", "city policy", "research"]
 
 
@@ -25,19 +32,19 @@ def timeline(events: pd.DataFrame, title: str, description: str):
     """Dated events on a time scale, by month where the source gives one (else at the start of the
     year), one row per track (the case, city policy, research); hover for the event and its source."""
     tooltip = [
-        alt.Tooltip("year:Q", title="Year", format="d"),
-        *([alt.Tooltip("month:Q", title="Month")] if events.month.notna().any() else []),
-        alt.Tooltip("event:N", title="Event"),
-        alt.Tooltip("cited:N", title="Source"),
+        alt.Tooltip("year:Q", title=_("Year"), format="d"),
+        *([alt.Tooltip("month:Q", title=_("Month"))] if events.month.notna().any() else []),
+        alt.Tooltip("event:N", title=_("Event")),
+        alt.Tooltip("cited:N", title=_("Source")),
     ]
     dots = (
         alt.Chart(events.assign(cited=events.source.map(charts.cited)))
         .transform_calculate(date="datetime(datum.year, datum.month ? datum.month - 1 : 0, 1)")
         .mark_point(filled=True, size=150, opacity=0.8)
         .encode(
-            x=alt.X("date:T", title="Year", scale=alt.Scale(padding=12), axis=alt.Axis(format="%Y")),
+            x=alt.X("date:T", title=_("Year"), scale=alt.Scale(padding=12), axis=alt.Axis(format="%Y")),
             y=alt.Y("track:N", title=None, sort=TRACKS),
-            color=alt.Color("track:N", title="Track", sort=TRACKS, legend=None),
+            color=alt.Color("track:N", title=_("Track"), sort=TRACKS, legend=None),
             shape=alt.Shape("track:N", sort=TRACKS, legend=None),
             tooltip=tooltip,
         )

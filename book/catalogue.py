@@ -7,6 +7,7 @@ import html
 import pandas as pd
 
 from book import bib, data, paths, reads, schema
+from book.i18n import _
 
 
 def schema_fields(table: str) -> pd.DataFrame:
@@ -20,7 +21,7 @@ def schema_fields(table: str) -> pd.DataFrame:
             {
                 "column": field["name"],
                 "type": field.get("type", "string"),
-                "required": "yes" if constraints.get("required") else "no",
+                "required": _("yes") if constraints.get("required") else _("no"),
                 "allowed": "; ".join(allowed) if allowed else (", ".join(bounds) or constraints.get("pattern", "")),
                 "description": field.get("description", ""),
             }
@@ -63,7 +64,7 @@ def datasets() -> pd.DataFrame:
         rows.append(
             {
                 "dataset": relative,
-                "group": "theory" if path.parent == paths.theory_dir() else f"case: {path.parent.name}",
+                "group": _("theory") if path.parent == paths.theory_dir() else f"case: {path.parent.name}",
                 "description": schema.table_schema(path.stem).get("description", ""),
                 "columns": ", ".join(
                     f"{f['name']} ({f.get('type', 'string')})" for f in schema.table_schema(path.stem)["fields"]

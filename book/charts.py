@@ -20,6 +20,7 @@ import altair as alt
 from altair.vegalite.v6.display import html_renderer
 
 from book import bib, i18n, paths, schema
+from book.i18n import _
 
 # Okabe & Ito's palette, safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -228,7 +229,12 @@ def band_height(labels, step: int = 26, line: int = 15) -> int:
     return len(labels) * max(step, lines * line + 8)
 
 
-LEVEL_LABELS = {0: "0 not involved", 1: "1 informed or consulted", 2: "2 contributes", 3: "3 leads"}
+LEVEL_LABELS = {
+    0: _("0 not involved"),
+    1: _("1 informed or consulted"),
+    2: _("2 contributes"),
+    3: _("3 leads"),
+}
 # Sequential blues (ColorBrewer), light to dark, readable in grey and for colour-blind readers.
 LEVEL_COLOURS = ["#f7fbff", "#9ecae1", "#4292c6", "#08306b"]
 
@@ -255,7 +261,7 @@ def stage_heatmap(stages, actors, title: str, description: str, width="container
     frame["actor_label"] = frame.actor.map(lambda name: wrap(name, 19))
     height = band_height(frame.actor_label, step=40)
     base = alt.Chart(frame).encode(
-        x=alt.X("stage:N", sort=schema.stage_order(), title="Stage of production", axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("stage:N", sort=schema.stage_order(), title=_("Stage of production"), axis=alt.Axis(labelAngle=-45)),
         y=alt.Y(
             "actor_label:N", title=None, sort=list(dict.fromkeys(frame.actor_label)), axis=alt.Axis(labelExpr=LINES)
         ),
@@ -269,16 +275,16 @@ def involvement_cells(base: alt.Chart) -> alt.LayerChart:
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         color=alt.Color(
             "involvement:N",
-            title="Involvement (book's coding)",
+            title=_("Involvement (book's coding)"),
             scale=alt.Scale(domain=list(LEVEL_LABELS.values()), range=LEVEL_COLOURS),
             legend=alt.Legend(columns=1),
         ),
         tooltip=[
-            alt.Tooltip("actor:N", title="Actor"),
-            alt.Tooltip("stage:N", title="Stage"),
-            alt.Tooltip("level:Q", title="Level (0–3)"),
-            alt.Tooltip("evidence:N", title="Evidence"),
-            alt.Tooltip("cited:N", title="Sources"),
+            alt.Tooltip("actor:N", title=_("Actor")),
+            alt.Tooltip("stage:N", title=_("Stage")),
+            alt.Tooltip("level:Q", title=_("Level (0–3)")),
+            alt.Tooltip("evidence:N", title=_("Evidence")),
+            alt.Tooltip("cited:N", title=_("Sources")),
         ],
     )
     labels = base.mark_text(fontSize=12).encode(
@@ -350,16 +356,16 @@ WORLD_MAP = paths.PACKAGE_DIR / "maps" / "world-atlas-land-110m.json"
 def case_tooltip() -> list[alt.Tooltip]:
     """What hovering over a case shows first, in every chart that marks cases."""
     return [
-        alt.Tooltip("case:N", title="Case"),
-        alt.Tooltip("place:N", title="Place"),
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("case:N", title=_("Case")),
+        alt.Tooltip("place:N", title=_("Place")),
+        alt.Tooltip("period:N", title=_("Period")),
+        alt.Tooltip("status:N", title=_("Status")),
     ]
 
 
 def status_colour() -> alt.Color:
     return alt.Color(
-        "status:N", title="Status", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
+        "status:N", title=_("Status"), scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
     )
 
 
@@ -385,7 +391,7 @@ def case_map(cases, title: str, description: str, width: int = 320):
             href=alt.Href("chapter:N"),
             tooltip=[
                 *case_tooltip(),
-                alt.Tooltip("cited:N", title="Location from"),
+                alt.Tooltip("cited:N", title=_("Location from")),
             ],
         )
         .project(type="equalEarth")
@@ -427,7 +433,7 @@ def case_overview(cases, title: str, description: str, width: int = 260):
         .encode(
             x=alt.X(
                 "start_date:T",
-                title="Year co-production began",
+                title=_("Year co-production began"),
                 # A tick a year over a few years, every five years over more.
                 axis=alt.Axis(
                     format="%Y", tickCount=alt.TickCount(interval="year", step=1 if last - first <= 8 else 5)
@@ -436,24 +442,24 @@ def case_overview(cases, title: str, description: str, width: int = 260):
             ),
             y=alt.Y(
                 "depth_total:Q",
-                title="Depth of co-production (0–12)",
+                title=_("Depth of co-production (0–12)"),
                 scale=alt.Scale(domain=[0, 12]),
                 axis=alt.Axis(tickCount=4),
             ),
             color=status_colour(),
             shape=alt.Shape(
                 "focus:N",
-                title="Service focus",
+                title=_("Service focus"),
                 scale=alt.Scale(domain=list(FOCUS_SHAPES), range=list(FOCUS_SHAPES.values())),
             ),
             opacity=alt.condition(match, alt.value(0.9), alt.value(0.1)),
             href=alt.Href("chapter:N"),
             tooltip=[
                 *case_tooltip(),
-                alt.Tooltip("focus:N", title="Service focus"),
-                alt.Tooltip("population:N", title="Population"),
-                alt.Tooltip("depth_total:Q", title="Depth (0–12)"),
-                alt.Tooltip("depth:N", title="Depth by dimension"),
+                alt.Tooltip("focus:N", title=_("Service focus")),
+                alt.Tooltip("population:N", title=_("Population")),
+                alt.Tooltip("depth_total:Q", title=_("Depth (0–12)")),
+                alt.Tooltip("depth:N", title=_("Depth by dimension")),
             ],
         )
         .properties(width=width, height=220)
@@ -477,12 +483,14 @@ def scale_strip(scales, chosen: list[str], title: str, description: str, width: 
     log_x = dict(scale=alt.Scale(type="log"), axis=alt.Axis(format=",~g", tickCount=4, title=None))
     base = alt.Chart(frame).encode(
         y=alt.Y("row:O", axis=None, scale=alt.Scale(domain=list(range(len(order))))),
-        color=alt.Color("group:N", title="Case", scale=alt.Scale(domain=order, range=PALETTE[: len(chosen)] + [GREY])),
+        color=alt.Color(
+            "group:N", title=_("Case"), scale=alt.Scale(domain=order, range=PALETTE[: len(chosen)] + [GREY])
+        ),
         tooltip=[
-            alt.Tooltip("case:N", title="Case"),
-            alt.Tooltip("measure:N", title="Measure"),
-            alt.Tooltip("low:Q", title="Lowest figure", format=",.3~f"),
-            alt.Tooltip("high:Q", title="Highest figure", format=",.3~f"),
+            alt.Tooltip("case:N", title=_("Case")),
+            alt.Tooltip("measure:N", title=_("Measure")),
+            alt.Tooltip("low:Q", title=_("Lowest figure"), format=",.3~f"),
+            alt.Tooltip("high:Q", title=_("Highest figure"), format=",.3~f"),
         ],
     )
     mine = base.transform_filter(f"datum.row < {len(chosen)}")
@@ -510,22 +518,22 @@ def stage_share_heatmap(shares, title: str, description: str):
         type_label=shares.type.map(lambda t: wrap(t, 12)),
     )
     base = alt.Chart(frame).encode(
-        x=alt.X("stage:N", title="Stage of production", sort=schema.stage_order(), axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("stage:N", title=_("Stage of production"), sort=schema.stage_order(), axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("type_label:N", title=None, sort=list(dict.fromkeys(frame.type_label)), axis=alt.Axis(labelExpr=LINES)),
     )
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         color=alt.Color(
             "share:Q",
-            title="Share of cases",
+            title=_("Share of cases"),
             scale=alt.Scale(scheme=SHARE_SCHEME, domain=[0, 1]),
             legend=alt.Legend(format=".0%", direction="horizontal", gradientLength=160),
         ),
         tooltip=[
-            alt.Tooltip("type:N", title="Actor type"),
-            alt.Tooltip("stage:N", title="Stage"),
-            alt.Tooltip("cases:Q", title="Cases"),
-            alt.Tooltip("share:Q", title="Share", format=".0%"),
-            alt.Tooltip("which:N", title="Which"),
+            alt.Tooltip("type:N", title=_("Actor type")),
+            alt.Tooltip("stage:N", title=_("Stage")),
+            alt.Tooltip("cases:Q", title=_("Cases")),
+            alt.Tooltip("share:Q", title=_("Share"), format=".0%"),
+            alt.Tooltip("which:N", title=_("Which")),
         ],
     )
     labels = base.mark_text(fontSize=11).encode(
@@ -558,7 +566,7 @@ def count_bars(
         alt.Chart(frame)
         .mark_bar(stroke="#ffffff", strokeWidth=1)
         .encode(
-            x=alt.X("cases:Q", title="Cases", stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("cases:Q", title=_("Cases"), stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y(
                 "by_label:N",
                 title=None,
@@ -575,9 +583,9 @@ def count_bars(
             tooltip=[
                 alt.Tooltip(f"{by}:N", title=by_title),
                 alt.Tooltip(f"{category}:N", title=category_title),
-                alt.Tooltip("cases:Q", title="Cases"),
-                alt.Tooltip("share:Q", title="Share", format=".0%"),
-                alt.Tooltip("which:N", title="Which"),
+                alt.Tooltip("cases:Q", title=_("Cases")),
+                alt.Tooltip("share:Q", title=_("Share"), format=".0%"),
+                alt.Tooltip("which:N", title=_("Which")),
             ],
         )
     )
@@ -622,7 +630,7 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
     judged = bottlenecks.assign(
         bottleneck=bottlenecks.name_en.map(lambda n: wrap(n, 22)),
         cited=bottlenecks.source.map(cited),
-        evidence=bottlenecks.evidence.fillna("No source reports what the rule needs."),
+        evidence=bottlenecks.evidence.fillna(_("No source reports what the rule needs.")),
     )[["case_id", "bottleneck", "name_en", "assessment", "evidence", "cited"]]
     from book.compare import DEPTH_DIMENSIONS  # here: book.compare imports nothing of the charts
 
@@ -669,15 +677,15 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
             # fill, not colour: a scale and legend of their own beside the heatmaps' colours
             alt.Fill(
                 "assessment:N",
-                title="Bottleneck (book's reading)",
+                title=_("Bottleneck (book's reading)"),
                 scale=alt.Scale(domain=list(ASSESSMENT_COLOURS), range=list(ASSESSMENT_COLOURS.values())),
                 legend=None,  # each cell says its assessment
             ),
             [
-                alt.Tooltip("name_en:N", title="Bottleneck"),
-                alt.Tooltip("assessment:N", title="Assessment"),
-                alt.Tooltip("evidence:N", title="Evidence"),
-                alt.Tooltip("cited:N", title="Sources"),
+                alt.Tooltip("name_en:N", title=_("Bottleneck")),
+                alt.Tooltip("assessment:N", title=_("Assessment")),
+                alt.Tooltip("evidence:N", title=_("Evidence")),
+                alt.Tooltip("cited:N", title=_("Sources")),
             ],
             dark="datum.assessment == 'shown' || datum.assessment == 'partly shown'",
         )
@@ -689,10 +697,10 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
             "score_text",
             alt.value("#eeeeee"),
             [
-                alt.Tooltip("dimension:N", title="Dimension"),
-                alt.Tooltip("score:Q", title="Score (0–3)"),
-                alt.Tooltip("basis:N", title="Basis"),
-                alt.Tooltip("coded_by:N", title="Coded by"),
+                alt.Tooltip("dimension:N", title=_("Dimension")),
+                alt.Tooltip("score:Q", title=_("Score (0–3)")),
+                alt.Tooltip("basis:N", title=_("Basis")),
+                alt.Tooltip("coded_by:N", title=_("Coded by")),
             ],
         )
         slots.append(alt.vconcat(heading, heatmap, verdicts, scores, spacing=10))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from book import data, schema
+from book.i18n import Said, _, chinese, count_zh_before, join_said, join_zh, said
 
 # The four kinds of participant the article names (policy makers, administrators,
 # third-party professional teams, residents).
@@ -17,9 +18,65 @@ NOT_TARGET = ["reported", "estimate", "census"]
 AREA_TO_KM2 = {"km²": 1.0, "ha": 0.01, "m²": 1e-6}
 
 
-def short_name(case_id: str) -> str:
-    """The case's English name up to any colon: 'Barking and Dagenham'."""
-    return data.case_profile(case_id)["name"]["en"].split(":")[0]
+# The words of the book's coding and data that computed outputs show, in both languages. Calling
+# _() here puts them in the code's catalogue and lets a chart's or table's Chinese find them.
+VOCABULARY = [
+    # the actor types of actors.csv (the first four are the article's participant types)
+    _("policy maker"), _("administrator"), _("professional team"), _("residents"), _("funder"), _("school"),
+    _("business"),
+    # bottleneck assessments, case status and service focus
+    _("shown"), _("partly shown"), _("not shown"), _("unknown"), _("active"), _("ended"), _("soft services"),
+    _("physical space"), _("both"),
+    # depth dimensions
+    _("who takes part"), _("stages residents share"), _("institutionalisation"), _("value integration"),
+    # the seven stages of production (as production_stages.csv names them; see stage_names())
+    _("planning"), _("design"), _("funding"), _("management"), _("implementation"), _("supervision"),
+    _("evaluation"),
+    # Nabatchi, Sancino and Sicilia's four phases, and co- each
+    _("commissioning"), _("delivery"), _("assessment"),
+    _("co-commissioning"), _("co-design"), _("co-delivery"), _("co-assessment"),
+    # the measures of scale
+    _("population"), _("area (km²)"), _("density (people per km²)"),
+    # the countries of the cases so far (another country stays in English until added here)
+    _("China"), _("United Kingdom"),
+]  # fmt: skip
+
+
+def stage_names() -> dict[str, Said]:
+    """The seven stages of production with their Chinese (production_stages.csv): 'design' -> 设计."""
+    stages = data.theory_table("production_stages")
+    return {stage: Said(stage, zh) for stage, zh in zip(stages.stage, stages.stage_zh)}
+
+
+def bottleneck_names() -> dict[str, Said]:
+    """Each bottleneck's name in both languages (bottlenecks.csv), by its id."""
+    theory = data.theory_table("bottlenecks")
+    return {b: Said(en, zh) for b, en, zh in zip(theory.bottleneck_id, theory.name_en, theory.name_zh)}
+
+
+# A Chinese case name is shortened where a delimiter or the neighbourhood's name ends its place:
+# 伦敦巴金-达格纳姆区“每人每天行动” -> 伦敦巴金-达格纳姆区, 长沙市丰泉古井社区儿童友好共建 -> 长沙市丰泉古井社区.
+ZH_NAME_ENDS = ("“", "：", ":", "（", "(", "—")
+ZH_PLACE_ENDS = ("社区",)
+
+
+def _short_zh(name: str) -> str:
+    for end in ZH_NAME_ENDS:
+        if end in name[1:]:
+            name = name[: name.index(end, 1)]
+    for end in ZH_PLACE_ENDS:
+        where = name.find(end)
+        if where > 0 and len(name) - where - len(end) >= 2:  # a place with more after it
+            name = name[: where + len(end)]
+    return name.strip()
+
+
+def short_name(case_id: str) -> Said:
+    """The case's English name up to any colon: 'Barking and Dagenham'; in Chinese, its Chinese
+    name's place (_short_zh), or the English where the case has no Chinese name."""
+    name = data.case_profile(case_id)["name"]
+    en = name["en"].split(":")[0]
+    return Said(en, _short_zh(name.get("zh") or "") or en)
 
 
 def _span(values: pd.Series) -> tuple[float, float]:
@@ -29,7 +86,7 @@ def _span(values: pd.Series) -> tuple[float, float]:
 
 def _format_span(low: float, high: float, digits: int = 0) -> str:
     if pd.isna(low):
-        return "unknown"
+        return _("unknown")
     fmt = f"{{:,.{digits}f}}"
     return fmt.format(low) if low == high else f"{fmt.format(low)}–{fmt.format(high)}"
 
@@ -66,7 +123,9 @@ def profiles() -> pd.DataFrame:
                 "case_id": case_id,
                 "case": short_name(case_id),
                 "place": ", ".join(p for p in (place.get("area_name"), place.get("city"), place.get("country")) if p),
-                "period": f"{period['start']}–{period.get('end') or 'ongoing or unknown'}",
+                "period": said(
+                    "{start}–{end}", "{start}–{end}", start=period["start"], end=period.get("end") or ONGOING
+                ),
                 "focus": profile.get("service_focus", "unknown"),
                 "population": _format_span(*span.loc["population", ["low", "high"]]),
                 "area_km2": _format_span(*span.loc["area (km²)", ["low", "high"]], digits=4),
@@ -77,6 +136,9 @@ def profiles() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+ONGOING = _("ongoing or unknown")
 
 
 def stage_matrix() -> pd.DataFrame:
@@ -107,19 +169,34 @@ def bottleneck_table() -> pd.DataFrame:
 ASSESSMENTS = ["shown", "partly shown", "not shown", "unknown"]
 
 
-def bottleneck_findings(bottleneck_id: str, table: pd.DataFrame | None = None) -> str:
+# Where each assessment holds, in Chinese: '在A中存在'.
+FOUND_IN_ZH = {
+    "shown": "在{cases}中存在",
+    "partly shown": "在{cases}中部分存在",
+    "not shown": "在{cases}中不存在",
+    "unknown": "在{cases}中情况未知",
+}
+
+
+def bottleneck_findings(bottleneck_id: str, table: pd.DataFrame | None = None) -> Said:
     """'shown in A; partly shown in B and C (two of three cases)': the cases under each assessment.
 
-    `table` is bottleneck_table(), when the caller already has it.
+    In Chinese '在A中存在；在B和C（三个案例中的两个）中部分存在'. `table` is bottleneck_table(),
+    when the caller already has it.
     """
     table = bottleneck_table() if table is None else table
     rows = table[table.bottleneck_id == bottleneck_id]
     parts = [
-        f"{assessment} in {which_cases(list(rows[rows.assessment == assessment].case_id))}"
+        said(
+            "{assessment} in {cases}",
+            FOUND_IN_ZH[assessment],
+            assessment=assessment,
+            cases=which_cases(list(rows[rows.assessment == assessment].case_id)),
+        )
         for assessment in ASSESSMENTS
         if (rows.assessment == assessment).any()
     ]
-    return "; ".join(parts)
+    return join_said(parts, "; ", "；")
 
 
 def depth_scores() -> pd.DataFrame:
@@ -143,7 +220,11 @@ def depth_scores() -> pd.DataFrame:
                 "case_id": case_id,
                 "dimension": "who takes part",
                 "score": max(present - 1, 0),
-                "basis": f"{present} of the article's 4 participant types",
+                "basis": said(
+                    "{present} of the article's 4 participant types",
+                    "文章所列4类参与者中的{present}类",
+                    present=present,
+                ),
                 "coded_by": "book (computed)",
             }
         )
@@ -153,7 +234,12 @@ def depth_scores() -> pd.DataFrame:
                 "case_id": case_id,
                 "dimension": "stages residents share",
                 "score": round(3 * shared / stages_total),
-                "basis": f"residents at level 2 or 3 in {shared} of {stages_total} stages",
+                "basis": said(
+                    "residents at level 2 or 3 in {shared} of {total} stages",
+                    "居民在{total}个阶段中的{shared}个处于2级或3级",
+                    shared=shared,
+                    total=stages_total,
+                ),
                 "coded_by": "book (computed)",
             }
         )
@@ -201,22 +287,22 @@ def _reached(best: pd.DataFrame, case_id: str, actor_type: str) -> int:
 # The cross-case patterns the comparison states, each as a rule on the book's stage coding.
 # Sentences about "the cases" are built from which cases a rule holds for, never written by hand.
 PATTERNS = {
-    "residents make": (
-        "residents at level 2 or 3 in both design and implementation",
+    _("residents make"): (
+        _("residents at level 2 or 3 in both design and implementation"),
         lambda best, c: (
             min(_level(best, c, "residents", "design"), _level(best, c, "residents", "implementation")) >= 2
         ),
     ),
-    "professionals run": (
-        "a professional team at level 2 or 3 in more stages than residents",
+    _("professionals run"): (
+        _("a professional team at level 2 or 3 in more stages than residents"),
         lambda best, c: _reached(best, c, "professional team") > _reached(best, c, "residents"),
     ),
-    "residents do not supervise": (
-        "residents at level 0 in supervision",
+    _("residents do not supervise"): (
+        _("residents at level 0 in supervision"),
         lambda best, c: _level(best, c, "residents", "supervision") == 0,
     ),
-    "nobody supervises": (
-        "no actor of any type at level 2 or 3 in supervision",
+    _("nobody supervises"): (
+        _("no actor of any type at level 2 or 3 in supervision"),
         lambda best, c: not ((best.case_id == c) & (best.stage == "supervision") & (best.level >= 2)).any(),
     ),
 }
@@ -236,38 +322,50 @@ def patterns() -> pd.DataFrame:
 NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
-def count_words(n: int) -> str:
-    """3 -> 'three'; numbers above ten stay digits."""
-    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+def count_words(n: int) -> Said:
+    """3 -> 'three' (三); numbers above ten stay digits. The Chinese stands before a measure word,
+    so 2 is 两 ('两个国家')."""
+    n = int(n)
+    return Said(NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}", count_zh_before(n))
 
 
-def join_names(names: list[str]) -> str:
-    """['A', 'B', 'C'] -> 'A, B and C'; semicolons when a name has a comma of its own."""
+def join_names(names: list[str]) -> Said:
+    """['A', 'B', 'C'] -> 'A, B and C'; semicolons when a name has a comma of its own.
+    In Chinese 'A、B和C' (join_zh)."""
     if len(names) <= 2:
-        return " and ".join(names)
-    separator = "; " if any("," in name for name in names) else ", "
-    last = "; and " if separator == "; " else " and "
-    return separator.join(names[:-1]) + last + names[-1]
+        en = " and ".join(names)
+    else:
+        separator = "; " if any("," in name for name in names) else ", "
+        last = "; and " if separator == "; " else " and "
+        en = separator.join(names[:-1]) + last + names[-1]
+    return Said(en, join_zh(list(names)))
 
 
-def which_cases(case_ids: list[str], listed: int = 4) -> str:
+def which_cases(case_ids: list[str], listed: int = 4) -> Said:
     """A phrase naming which cases of the book a finding covers, true at any number of cases.
 
-    'all three cases', 'none of the cases', 'KIC Garden, Shanghai', 'Barking and Dagenham and
-    KIC Garden, Shanghai (two of three cases)'; beyond `listed` cases only the count is given.
+    'all three cases' (全部三个案例), 'none of the cases' (没有任何案例), 'KIC Garden, Shanghai'
+    (上海创智农园), 'Barking and Dagenham and KIC Garden, Shanghai (two of three cases)'
+    (伦敦巴金-达格纳姆区和上海创智农园（三个案例中的两个）); beyond `listed` cases only the count.
     """
     total = len(data.case_ids())
     n = len(case_ids)
     if n == 0:
-        return "none of the cases"
+        return _("none of the cases")
     if n == total:
-        return "the one case" if n == 1 else ("both cases" if n == 2 else f"all {count_words(n)} cases")
-    count = f"{count_words(n)} of {count_words(total)} cases"
+        if n == 1:
+            return _("the one case")
+        if n == 2:
+            return _("both cases")
+        return said("all {n} cases", "全部{n}个案例", n=count_words(n))
+    count = said("{n} of {total} cases", "{total}个案例中的{n}个", n=count_words(n), total=count_words(total))
     if n == 1:
         return short_name(case_ids[0])
     if n > listed:
         return count
-    return f"{join_names([short_name(c) for c in case_ids])} ({count})"
+    return said(
+        "{names} ({count})", "{names}（{count}）", names=join_names([short_name(c) for c in case_ids]), count=count
+    )
 
 
 def residents_by_phase() -> pd.DataFrame:
@@ -441,119 +539,274 @@ def _few() -> bool:
     return len(data.case_ids()) <= LISTED
 
 
-def _tally(values: pd.Series, order: list[str]) -> str:
+def _tally(values: pd.Series, order: list[str]) -> Said:
+    """'2 active, 1 unknown' (进行中2个，未知1个)."""
     counts = values.value_counts()
-    return ", ".join(f"{int(counts[v])} {v}" for v in order if v in counts)
+    return join_said(
+        [said("{n} {value}", "{value}{n}个", n=int(counts[v]), value=v) for v in order if v in counts], ", ", "，"
+    )
 
 
-def _spread(values: pd.Series, unit: str = "") -> str:
+def _spread(values: pd.Series, unit: str = "", unit_zh: str = "") -> Said:
     values = values.dropna()
     if not len(values):
-        return "unknown"
+        return _("unknown")
     low, high, middle = values.min(), values.max(), values.median()
-    return f"from {low:,.4g} to {high:,.4g}{unit}, median {middle:,.4g}{unit}"
+    return said(
+        "from {low}{unit} to {high}{unit}, median {middle}{unit}",
+        "从{low}{unit_zh}到{high}{unit_zh}，中位数为{middle}{unit_zh}",
+        low=f"{low:,.4g}",
+        high=f"{high:,.4g}",
+        middle=f"{middle:,.4g}",
+        unit=unit,
+        unit_zh=unit_zh,
+    )
 
 
-def describe_overview(cases: pd.DataFrame) -> str:
-    text = (
-        f"Scatter plot of {len(cases)} cases by the year co-production began "
-        f"({int(cases.start.min())} to {int(cases.start.max())}) and the book's total depth score out of 12 "
-        f"({_spread(cases.depth_total)}). Status: {_tally(cases.status, STATUSES)}. "
-        f"Service focus: {_tally(cases.focus, FOCUSES)}."
+def _sentences(parts: list, en_end: str = ".", zh_end: str = "。") -> Said:
+    """Phrases as one sentence each language: 'a; b.' and 'a；b。'."""
+    joined = join_said(parts, "; ", "；")
+    return Said(joined.en + en_end, joined.zh + zh_end)
+
+
+def _text(*parts) -> Said:
+    """Sentences run together: with a space in English, without one in Chinese."""
+    parts = [p for p in parts if str(p)]
+    return Said(" ".join(str(p) for p in parts), "".join(chinese(p) for p in parts))
+
+
+def describe_overview(cases: pd.DataFrame) -> Said:
+    text = said(
+        "Scatter plot of {n} cases by the year co-production began ({first} to {last}) and the book's total "
+        "depth score out of 12 ({spread}). Status: {status}. Service focus: {focus}.",
+        "散点图：按合作生产开始的年份（{first}年至{last}年）和本书的深度总分（满分12分；{spread}）展示{n}个案例。"
+        "状态：{status}。服务重点：{focus}。",
+        n=len(cases),
+        first=int(cases.start.min()),
+        last=int(cases.start.max()),
+        spread=_spread(cases.depth_total),
+        status=_tally(cases.status, STATUSES),
+        focus=_tally(cases.focus, FOCUSES),
     )
     if _few():
-        text += (
-            " "
-            + "; ".join(
-                f"{row.case}: began {row.start}, depth {row.depth_total}, {row.status}, {row.focus}"
-                for row in cases.itertuples()
+        each = [
+            said(
+                "{case}: began {start}, depth {depth}, {status}, {focus}",
+                "{case}：{start}年开始，深度{depth}分，{status}，{focus}",
+                case=row.case,
+                start=row.start,
+                depth=row.depth_total,
+                status=row.status,
+                focus=row.focus,
             )
-            + "."
+            for row in cases.itertuples()
+        ]
+        text = _text(text, _sentences(each))
+    return text
+
+
+def describe_map(cases: pd.DataFrame) -> Said:
+    located = cases.dropna(subset=["latitude", "longitude"])
+    countries = join_said(
+        [
+            said("{country} {n}", "{country}{n}个", country=country, n=count)
+            for country, count in located.country.value_counts().sort_index().items()
+        ],
+        ", ",
+        "，",
+    )
+    text = said(
+        "World map with {located} of {n} cases as dots at their cities, in {countries} countries: {each}. "
+        "Status: {status}. Below the map, the cases' names, each a link to its chapter.",
+        "世界地图：{n}个案例中的{located}个以圆点标在其所在城市，分布于{countries}个国家：{each}。"
+        "状态：{status}。地图下方列出各案例的名称，每个名称都链接到该案例的章节。",
+        located=len(located),
+        n=len(cases),
+        countries=located.country.nunique(),
+        each=countries,
+        status=_tally(cases.status, STATUSES),
+    )
+    if _few():
+        text = _text(
+            text,
+            _sentences(
+                [
+                    said("{case}: {place}", "{case}：{place}", case=row.case, place=row.place)
+                    for row in cases.itertuples()
+                ]
+            ),
         )
     return text
 
 
-def describe_map(cases: pd.DataFrame) -> str:
-    located = cases.dropna(subset=["latitude", "longitude"])
-    text = (
-        f"World map with {len(located)} of {len(cases)} cases as dots at their cities, in "
-        f"{located.country.nunique()} countries: "
-        + ", ".join(f"{country} {count}" for country, count in located.country.value_counts().sort_index().items())
-        + f". Status: {_tally(cases.status, STATUSES)}. Below the map, the cases' names, each a link to its chapter."
-    )
-    if _few():
-        text += " " + "; ".join(f"{row.case}: {row.place}" for row in cases.itertuples()) + "."
-    return text
-
-
-def describe_scales(scales: pd.DataFrame) -> str:
+def describe_scales(scales: pd.DataFrame) -> Said:
     total = scales.case_id.nunique()
     parts = []
     for measure, rows in scales.groupby("measure", sort=False):
         known = rows.dropna(subset=["low"])
         parts.append(
-            f"{measure} known for {len(known)} of {total} cases, {_spread(pd.concat([known.low, known.high]))}"
+            said(
+                "{measure} known for {known} of {total} cases, {spread}",
+                "{measure}：{total}个案例中的{known}个已知，{spread}",
+                measure=measure,
+                known=len(known),
+                total=total,
+                spread=_spread(pd.concat([known.low, known.high])),
+            )
         )
-    text = "Three panels, one bar per case on logarithmic axes: " + "; ".join(parts) + "."
+    text = said(
+        "Three panels, one bar per case on logarithmic axes: {parts}",
+        "三个分图，每个案例一条横条，坐标轴为对数刻度：{parts}",
+        parts=_sentences(parts),
+    )
     if _few():
         spans = scales.assign(span=[_format_span(low, high, 4) for low, high in zip(scales.low, scales.high)])
-        text += (
-            " "
-            + "; ".join(
-                f"{case}: " + ", ".join(f"{row.measure} {row.span}" for row in rows.itertuples())
-                for case, rows in spans.groupby("case", sort=False)
+        each = [
+            said(
+                "{case}: {measures}",
+                "{case}：{measures}",
+                case=case,
+                measures=join_said(
+                    [
+                        said("{measure} {span}", "{measure}{span}", measure=row.measure, span=row.span)
+                        for row in rows.itertuples()
+                    ],
+                    ", ",
+                    "，",
+                ),
             )
-            + "."
-        )
+            for case, rows in spans.groupby("case", sort=False)
+        ]
+        text = _text(text, _sentences(each))
     return text
 
 
-def describe_shares(stage_share: pd.DataFrame, reach: pd.DataFrame) -> str:
+def describe_shares(stage_share: pd.DataFrame, reach: pd.DataFrame) -> Said:
     total = len(data.case_ids())
-    text = (
-        f"Heatmap of the share of the {total} cases in which each of the article's four participant types "
-        "contributes to or leads each of seven stages. "
-        + " ".join(
-            f"{actor_type.capitalize()}: " + ", ".join(f"{row.stage} {row.percent}" for row in rows.itertuples()) + "."
-            for actor_type, rows in stage_share.groupby("type", sort=False)
+    stages = stage_names()
+    by_type = [
+        said(
+            "{type}: {shares}.",
+            "{type}：{shares}。",
+            type=Said(actor_type.capitalize(), chinese(actor_type)),
+            shares=join_said(
+                [
+                    said(
+                        "{stage} {percent}",
+                        "{stage}{percent}",
+                        stage=stages.get(row.stage, row.stage),
+                        percent=row.percent,
+                    )
+                    for row in rows.itertuples()
+                ],
+                ", ",
+                "，",
+            ),
         )
+        for actor_type, rows in stage_share.groupby("type", sort=False)
+    ]
+    text = _text(
+        said(
+            "Heatmap of the share of the {total} cases in which each of the article's four participant types "
+            "contributes to or leads each of seven stages.",
+            "热力图：文章所列四类参与者分别在七个阶段中作出贡献或发挥主导作用的案例占全部{total}个案例的比例。",
+            total=total,
+        ),
+        *by_type,
     )
     residents = reach[reach.type == "residents"]
     if _few():
-        text += (
-            " "
-            + "; ".join(
-                f"{row.case}: residents at level 2 or 3 in {row.shares} of 7 stages" for row in residents.itertuples()
+        each = [
+            said(
+                "{case}: residents at level 2 or 3 in {n} of 7 stages",
+                "{case}：居民在7个阶段中的{n}个处于2级或3级",
+                case=row.case,
+                n=row.shares,
             )
-            + "."
-        )
+            for row in residents.itertuples()
+        ]
+        text = _text(text, _sentences(each))
     return text
 
 
-def describe_counts(counts: pd.DataFrame, by: str, category: str) -> str:
+# What a count chart counts, and by what, in Chinese.
+COUNTED_ZH = {"assessment": "评估结果", "score": "得分", "bottleneck": "瓶颈", "dimension": "维度"}
+
+
+def describe_counts(counts: pd.DataFrame, by: str, category: str) -> Said:
     total = len(data.case_ids())
-    return (
-        f"Stacked bars of the {total} cases by {category}, one bar per {by.replace('name_en', 'bottleneck')}. "
-        + "; ".join(
-            f"{name}: " + ", ".join(f"{row.cases} {getattr(row, category)}" for row in rows.itertuples() if row.cases)
-            for name, rows in counts.groupby(by, sort=False)
+    by_word = by.replace("name_en", "bottleneck")
+    names = {**bottleneck_names(), **{b.en: b for b in bottleneck_names().values()}}
+    unit_zh = "分" if category == "score" else ""
+    each = [
+        said(
+            "{name}: {counts}",
+            "{name}：{counts}",
+            name=names.get(name, name),
+            counts=join_said(
+                [
+                    said(
+                        "{n} {value}",
+                        "{value}" + unit_zh + "{n}个",
+                        n=row.cases,
+                        value=str(getattr(row, category)),
+                    )
+                    for row in rows.itertuples()
+                    if row.cases
+                ],
+                ", ",
+                "，",
+            ),
         )
-        + "."
+        for name, rows in counts.groupby(by, sort=False)
+    ]
+    return _text(
+        said(
+            "Stacked bars of the {total} cases by {category}, one bar per {by}.",
+            "堆积条形图：按{category}统计全部{total}个案例，每个{by}一条。",
+            total=total,
+            category=Said(category, COUNTED_ZH.get(category, category)),
+            by=Said(by_word, COUNTED_ZH.get(by_word, by_word)),
+        ),
+        _sentences(each),
     )
 
 
-def describe_detail(chosen: list[str], reach: pd.DataFrame, bottlenecks: pd.DataFrame, depth: pd.DataFrame) -> str:
+def describe_detail(chosen: list[str], reach: pd.DataFrame, bottlenecks: pd.DataFrame, depth: pd.DataFrame) -> Said:
     residents = reach[reach.type == "residents"].set_index("case_id")["shares"]
     totals = depth.groupby("case_id")["score"].sum()
+    names = bottleneck_names()
     panels = []
     for case_id in chosen:
         verdicts = bottlenecks[bottlenecks.case_id == case_id]
         panels.append(
-            f"{short_name(case_id)}: residents at level 2 or 3 in {int(residents.get(case_id, 0))} of 7 stages; "
-            + ", ".join(f"{row.name_en.lower()} {row.assessment}" for row in verdicts.itertuples())
-            + f"; depth {int(totals.get(case_id, 0))} of 12"
+            said(
+                "{case}: residents at level 2 or 3 in {n} of 7 stages; {verdicts}; depth {depth} of 12",
+                "{case}：居民在7个阶段中的{n}个处于2级或3级；{verdicts}；深度{depth}分（满分12分）",
+                case=short_name(case_id),
+                n=int(residents.get(case_id, 0)),
+                verdicts=join_said(
+                    [
+                        said(
+                            "{bottleneck} {assessment}",
+                            "{bottleneck}：{assessment}",
+                            bottleneck=Said(row.name_en.lower(), chinese(names.get(row.bottleneck_id, row.name_en))),
+                            assessment=row.assessment,
+                        )
+                        for row in verdicts.itertuples()
+                    ],
+                    ", ",
+                    "，",
+                ),
+                depth=int(totals.get(case_id, 0)),
+            )
         )
-    return (
-        f"{len(chosen)} panels, one per chosen case, each a heatmap of involvement levels 0 to 3 by actor and "
-        "stage, the case's bottleneck assessments and its depth scores. " + "; ".join(panels) + "."
+    return _text(
+        said(
+            "{n} panels, one per chosen case, each a heatmap of involvement levels 0 to 3 by actor and stage, the "
+            "case's bottleneck assessments and its depth scores.",
+            "{n}个分图，每个所选案例一个，依次为按参与主体和阶段展示参与程度（0至3级）的热力图、该案例的瓶颈评估和深度得分。",
+            n=len(chosen),
+        ),
+        _sentences(panels),
     )

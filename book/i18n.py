@@ -48,6 +48,11 @@ class Said(str):
     def en(self) -> str:
         return str.__str__(self)
 
+    def _repr_pretty_(self, printer, cycle) -> None:
+        # IPython formats a str's text/plain as its repr ('…', quoted) even beside the bundle below;
+        # a Said's plain text is its English, as the bundle says.
+        printer.text(self.en)
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {
             "text/plain": self.en,
@@ -129,3 +134,13 @@ def translated_spec(spec):
     if isinstance(spec, list):
         return [translated_spec(value) for value in spec]
     return spec
+
+
+def count_zh_before(n: int) -> str:
+    """A number before a measure word (个, 项, 类): as count_zh, but 2 -> '两' ('两个案例')."""
+    return "两" if n == 2 else count_zh(n)
+
+
+def join_said(parts: list, separator: str, separator_zh: str) -> Said:
+    """Phrases joined in each language: join_said([a, b], '; ', '；')."""
+    return Said(separator.join(str(p) for p in parts), separator_zh.join(chinese(p) for p in parts))

@@ -16,9 +16,12 @@ from collections.abc import Iterable
 import pandas as pd
 from IPython.display import HTML
 
-from book import bib, paths
+from book import bib, i18n, paths
 
 UNKNOWN = "unknown"
+# A table's words in Chinese, for its Chinese variant (book.i18n): the rest from the catalogue.
+UNKNOWN_ZH = "未知"
+YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
 SOURCE_COLUMNS = {"source", "sources"}
 # Integer columns that are labels, not quantities: no thousands separator.
 PLAIN_INTEGER_COLUMNS = {"year", "month", "order", "rung", "start", "end", "recommendation_id", "score", "level"}
@@ -80,18 +83,40 @@ def _text_html(text: str, library: bib.Bibliography) -> str:
     return BRACKETED_KEYS.sub(cite, html.escape(text))
 
 
-def _cell_html(value, column: str, library: bib.Bibliography) -> str:
+def _cell_html(value, column: str, library: bib.Bibliography, language: str = "en") -> str:
     if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return f'<span class="casebook-unknown">{UNKNOWN}</span>'
+        return f'<span class="casebook-unknown">{UNKNOWN_ZH if language == "zh" else UNKNOWN}</span>'
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return YES_NO[language][0 if value else 1]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number(value, plain=column in PLAIN_INTEGER_COLUMNS)
     if hasattr(value, "item"):  # numpy scalars
-        return _cell_html(value.item(), column, library)
+        return _cell_html(value.item(), column, library, language)
     if column in SOURCE_COLUMNS:
         return citations_html(str(value), library)
-    return _text_html(readable(str(value)), library)
+    text = readable(str(value))
+    if language == "zh":  # a Said's own Chinese, or the translation of words the code or catalogue knows
+        text = i18n.chinese(value) if i18n.chinese(value) != str(value) else i18n.chinese(text)
+    return _text_html(text, library)
+
+
+class Table(HTML):
+    """A table for the page, in English and with its Chinese variant (book.i18n): the same rows and
+    numbers, its caption, headings and known words in Chinese."""
+
+    def __init__(self, data: str, zh: str):
+        super().__init__(data)
+        self.zh = zh
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/html": self.data}
+        if self.zh != self.data:
+            bundle[i18n.zh("text/html")] = self.zh
+        return bundle
+
+    def replace(self, old: str, new: str, count: int = -1) -> Table:
+        """The table with `old` replaced by `new` in both languages (say, a cell made a link)."""
+        return Table(self.data.replace(old, new, count), self.zh.replace(old, new, count))
 
 
 def show_table(
@@ -101,13 +126,17 @@ def show_table(
     code: Iterable[str] = (),
     code_headers: bool = False,
     links: dict[str, str] | None = None,
-) -> HTML:
-    """Render `frame` as an accessible HTML table with readable cells.
+) -> Table:
+    """Render `frame` as an accessible HTML table with readable cells, in English and Chinese.
 
     `code` names columns shown verbatim as code (column names, raw CSV values), and
     `code_headers` shows the headers so: for pages that document the data format itself.
     `links` makes a column's cells links: {"case": "chapter"} links each case to the address in
     its row's `chapter` column (which need not be shown).
+
+    The Chinese variant has the caption and headings in Chinese (a Said's own, or the code's
+    catalogue), 'unknown' as 未知, and in Chinese every cell whose words are known (a Said, or a
+    message of the catalogue); numbers, citations and code are the same in both.
     """
     links = links or {}
     addresses = {column: list(frame[source]) for column, source in links.items()}
@@ -130,33 +159,38 @@ def show_table(
         names = ["num"] * (column in numeric) + ["prose"] * (column in prose) + ["cite"] * (column in SOURCE_COLUMNS)
         return f' class="{" ".join(names)}"' if names else ""
 
-    def header(column: str) -> str:
-        text = html.escape(str(columns[column]))
-        return f"<code>{text}</code>" if code_headers else text
+    def written(language: str) -> str:
+        def words(text) -> str:
+            return i18n.chinese(text) if language == "zh" else str(text)
 
-    def cell(value, column: str) -> str:
-        if column in code and not (value is None or pd.isna(value)):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)  # as the CSV has it
-            return f"<code>{html.escape(str(value))}</code>"
-        return _cell_html(value, column, library)
+        def header(column: str) -> str:
+            text = html.escape(words(columns[column]))
+            return f"<code>{text}</code>" if code_headers else text
 
-    head = "".join(f'<th scope="col"{classes(c)}>{header(c)}</th>' for c in frame.columns)
+        def cell(value, column: str) -> str:
+            if column in code and not (value is None or pd.isna(value)):
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)  # as the CSV has it
+                return f"<code>{html.escape(str(value))}</code>"
+            return _cell_html(value, column, library, language)
 
-    def linked(value, column: str, index: int) -> str:
-        text = cell(value, column)
-        if column not in addresses:
-            return text
-        return f'<a href="{html.escape(str(addresses[column][index]), quote=True)}">{text}</a>'
+        def linked(value, column: str, index: int) -> str:
+            text = cell(value, column)
+            if column not in addresses:
+                return text
+            return f'<a href="{html.escape(str(addresses[column][index]), quote=True)}">{text}</a>'
 
-    rows = "".join(
-        "<tr>" + "".join(f"<td{classes(c)}>{linked(v, c, i)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
-        for i, row in enumerate(frame.itertuples(index=False, name=None))
-    )
-    table = (
-        f'<table class="casebook-table"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-    )
-    # A focusable, labelled region lets keyboard users scroll a table wider than the text column.
-    label = html.escape(caption, quote=True)
-    return HTML(f'<div class="casebook-table-scroll" role="region" tabindex="0" aria-label="{label}">{table}</div>')
+        head = "".join(f'<th scope="col"{classes(c)}>{header(c)}</th>' for c in frame.columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td{classes(c)}>{linked(v, c, i)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
+            for i, row in enumerate(frame.itertuples(index=False, name=None))
+        )
+        table = (
+            f'<table class="casebook-table"><caption>{html.escape(words(caption))}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        )
+        # A focusable, labelled region lets keyboard users scroll a table wider than the text column.
+        label = html.escape(words(caption), quote=True)
+        return f'<div class="casebook-table-scroll" role="region" tabindex="0" aria-label="{label}">{table}</div>'
+
+    return Table(written("en"), written("zh"))

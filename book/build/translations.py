@@ -5,7 +5,8 @@ the English page under a notice) or complete: every message translated, none fuz
 translation keeps its message's markup (citations, glued values, cross-references, terms' targets,
 link addresses), so a translation can neither drop a source nor print a stale number.
 `python -m book translations` refreshes the catalogues from the English pages (sphinx-intl) and
-reports what each page still needs.
+the code's catalogue, book.po, from the code (update_code_catalogue), and reports what each still
+needs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from book import paths
+from book import i18n, paths
 
 LANGUAGE = "zh_CN"
 EDITION_DIR = "zh"  # the Chinese edition's folder in the published site
@@ -122,10 +123,73 @@ def problems(root: Path | None = None) -> list[str]:
     return [problem for catalogue in catalogues(root).values() for problem in catalogue.problems]
 
 
+def code_messages(root: Path | None = None):
+    """The code's messages, `_("...")`, as a babel catalogue template: from the book's modules
+    (book/*.py; not book/build/, which is the build's own, never shown to a reader) and from the
+    chapters' code cells (read as notebooks with jupytext)."""
+    import io
+
+    import jupytext
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_python
+
+    root = root or paths.root()
+    template = Catalog(project="The Co-production Casebook", fuzzy=False)
+
+    def add(source: bytes, where: str) -> None:
+        for line, _function, message, _comments in extract_python(io.BytesIO(source), {"_": None}, [], {}):
+            if isinstance(message, str) and message:
+                template.add(message, locations=[(where, line)])
+
+    for path in sorted((root / "book").glob("*.py")):
+        add(path.read_bytes(), path.relative_to(root).as_posix())
+    for path in sorted((root / "chapters").rglob("*.md")):
+        if "{code-cell}" not in path.read_text(encoding="utf-8"):
+            continue
+        notebook = jupytext.read(path, fmt="md:myst")
+        code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+        if "_(" in code:
+            add(code.encode("utf-8"), path.relative_to(root).as_posix())
+    return template
+
+
+def update_code_catalogue(root: Path | None = None) -> Path:
+    """Merge the code's messages into locales/zh_CN/LC_MESSAGES/book.po: translations are kept, a
+    new or changed message waits for its translation, a removed one is dropped."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    root = root or paths.root()
+    path = catalogue_path(i18n.CATALOGUE, root)
+    if path.exists():
+        with path.open("rb") as handle:
+            catalogue = read_po(handle, locale=LANGUAGE)
+    else:
+        catalogue = Catalog(
+            locale=LANGUAGE,
+            project="The Co-production Casebook",
+            fuzzy=False,
+            header_comment="# The code's words in Chinese: `_()` messages of book/*.py and of the chapters' code cells.\n"
+            "# Refreshed by `python -m book translations`; translate every msgstr.",
+        )
+    created = catalogue.creation_date
+    # No guessing from similar messages: a code message is a word or two, and a near one (funder,
+    # funding) is no translation of it.
+    catalogue.update(code_messages(root), no_fuzzy_matching=True)
+    catalogue.creation_date = created  # the file changes only when its messages do
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalogue, width=0, ignore_obsolete=True, include_lineno=False)
+    i18n.catalogue.cache_clear()
+    return path
+
+
 def update(root: Path | None = None) -> None:
     """Extract the English messages (Sphinx's gettext builder) and merge them into the catalogues,
-    a message to a line (no wrapping), so that a changed paragraph is a changed line."""
+    a message to a line (no wrapping), so that a changed paragraph is a changed line; then the
+    code's messages into the code's catalogue."""
     root = root or paths.root()
+    update_code_catalogue(root)
     out = root / "_build" / "i18n"
     bin_dir = Path(sys.executable).parent
     subprocess.run(

@@ -1,0 +1,282 @@
+"""What the code computes for a reader carries English and Chinese, with the same numbers (book.i18n)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from book import casepage, charts, compare, data, i18n, tables
+from book.build import translations
+from book.i18n import Said, _
+
+ZH = i18n.zh
+
+
+# ------------------------------------------------------------------ numbers in both languages
+
+EN_WORDS = {w: i for i, w in enumerate(compare.NUMBER_WORDS) if i}  # 'no' is not counted
+ZH_WORDS = {**{c: i for i, c in enumerate(i18n.ZH_DIGITS) if i}, "两": 2}
+
+
+def numbers(text: str, words: dict[str, int]) -> Counter:
+    """The numbers of a text: digits as written, and number words (1–10) as digits."""
+    found = Counter(re.findall(r"\d[\d,.]*\d|\d", text))
+    if not words:
+        return found
+    pattern = r"\b(" + "|".join(words) + r")\b" if "one" in words else "(" + "|".join(words) + ")"
+    for word in re.findall(pattern, text, flags=re.IGNORECASE):
+        found[str(words[word.lower()])] += 1
+    return found
+
+
+def same_numbers(said: Said) -> bool:
+    return numbers(said.en, EN_WORDS) == numbers(said.zh, ZH_WORDS)
+
+
+# ------------------------------------------------------------------ which cases, in both languages
+
+
+@pytest.fixture
+def cases(monkeypatch):
+    """A book of `n` cases named Case 1 … (案例1 …), without reading any data."""
+
+    def book(n: int) -> list[str]:
+        ids = [f"case-{i}" for i in range(1, n + 1)]
+        monkeypatch.setattr(compare.data, "case_ids", lambda: ids)
+        monkeypatch.setattr(compare, "short_name", lambda c: Said(f"Case {c[5:]}", f"案例{c[5:]}"))
+        return ids
+
+    return book
+
+
+@pytest.mark.parametrize(
+    ("total", "covered", "en", "zh"),
+    [
+        (3, 0, "none of the cases", "没有任何案例"),
+        (3, 1, "Case 1", "案例1"),
+        (3, 2, "Case 1 and Case 2 (two of three cases)", "案例1和案例2（三个案例中的两个）"),
+        (3, 3, "all three cases", "全部三个案例"),
+        (1, 1, "the one case", "唯一的案例"),
+        (
+            5,
+            4,
+            "Case 1, Case 2, Case 3 and Case 4 (four of five cases)",
+            "案例1、案例2、案例3和案例4（五个案例中的四个）",
+        ),
+        (60, 5, "five of 60 cases", "60个案例中的五个"),
+        (60, 60, "all 60 cases", "全部60个案例"),
+        (12, 11, "11 of 12 cases", "12个案例中的11个"),
+    ],
+)
+def test_which_cases_in_both_languages(cases, total, covered, en, zh):
+    ids = cases(total)
+    phrase = compare.which_cases(ids[:covered])
+    assert (phrase.en, phrase.zh) == (en, zh)
+    assert same_numbers(phrase)
+
+
+@pytest.mark.parametrize(("n", "en", "zh"), [(0, "no", "零"), (1, "one", "一"), (2, "two", "两"), (10, "ten", "十"),
+                                             (11, "11", "11"), (1234, "1,234", "1,234")])  # fmt: skip
+def test_counts_in_both_languages(n, en, zh):
+    count = compare.count_words(n)
+    assert (str(count), count.zh) == (en, zh)
+
+
+def test_names_are_joined_in_each_language():
+    names = [Said("A, Shanghai", "上海甲"), Said("B", "乙"), Said("C", "丙")]
+    joined = compare.join_names(names)
+    assert (joined.en, joined.zh) == ("A, Shanghai; B; and C", "上海甲、乙和丙")
+    assert compare.join_names(names[1:]).zh == "乙和丙"
+
+
+def test_short_names_in_chinese():
+    names = {c: compare.short_name(c) for c in data.case_ids()}
+    assert names["barking-dagenham"] == "Barking and Dagenham"
+    assert names["barking-dagenham"].zh == "伦敦巴金-达格纳姆区"
+    assert names["fengquan-gujing"].zh == "长沙市丰泉古井社区"
+    assert names["kic-garden"].zh == "上海创智农园"
+    assert compare._short_zh("某村：一个试点") == "某村"
+
+
+def test_bottleneck_findings_in_both_languages():
+    table = compare.bottleneck_table()
+    for bottleneck_id in table.bottleneck_id.unique():
+        findings = compare.bottleneck_findings(bottleneck_id, table)
+        assert isinstance(findings, Said) and findings.zh != findings.en
+        assert re.search("[\u4e00-\u9fff]", findings.zh)
+        assert not re.search(r"\b(shown|unknown|cases)\b", findings.zh)
+        assert same_numbers(findings)
+
+
+def test_chart_descriptions_keep_their_numbers():
+    cases = compare.overview()
+    scales = compare.scales().merge(cases[["case_id", "case"]], on="case_id")
+    reach = compare.stage_reach()
+    bottlenecks = compare.bottleneck_table()
+    depth = compare.depth_scores().merge(cases[["case_id", "case"]], on="case_id")
+    counts = compare.bottleneck_counts(bottlenecks)
+    descriptions = [
+        compare.describe_overview(cases),
+        compare.describe_map(cases),
+        compare.describe_scales(scales),
+        compare.describe_shares(compare.stage_shares(), reach),
+        compare.describe_counts(counts, "name_en", "assessment"),
+        compare.describe_counts(
+            compare.depth_counts().assign(score=lambda d: d.score.astype(str)), "dimension", "score"
+        ),
+        compare.describe_detail(compare.chosen_cases(), reach, bottlenecks, depth),
+    ]
+    for description in descriptions:
+        assert isinstance(description, Said)
+        assert same_numbers(description), (description.en, description.zh)
+        # the coding's words are in Chinese
+        assert not re.search(r"\b(partly shown|residents|policy maker|active|ended)\b", description.zh), description.zh
+
+
+# ------------------------------------------------------------------ glued values
+
+
+def test_a_glued_said_carries_both_languages(monkeypatch):
+    from myst_nb.ext import glue as glue_module
+
+    shown = []
+    monkeypatch.setattr(glue_module, "ipy_display", lambda bundle, **kwargs: shown.append(bundle))
+    glue_module.glue("cases", compare.which_cases(list(data.case_ids())), display=False)
+    bundle = {key.removeprefix(glue_module.GLUE_PREFIX): value for key, value in shown[0].items()}
+    assert bundle["text/markdown"] == "all three cases"
+    assert bundle["text/plain"] == "all three cases"
+    assert bundle[ZH("text/markdown")] == "全部三个案例"
+    assert bundle[ZH("text/plain")] == "全部三个案例"
+
+
+# ------------------------------------------------------------------ charts
+
+
+def without_words(spec):
+    """The specification with its reader's words taken out: what must not change in Chinese."""
+    if isinstance(spec, dict):
+        return {k: without_words(v) for k, v in spec.items() if k not in i18n.TEXT_KEYS}
+    if isinstance(spec, list):
+        return [without_words(v) for v in spec]
+    return spec
+
+
+def titles(spec) -> list:
+    if isinstance(spec, dict):
+        return [v for k, v in spec.items() if k == "title" and isinstance(v, str)] + [
+            t for v in spec.values() for t in titles(v)
+        ]
+    if isinstance(spec, list):
+        return [t for v in spec for t in titles(v)]
+    return []
+
+
+def test_a_chapter_chart_translates_its_words_and_not_its_fields():
+    """The case chapter's heatmap and timeline, built as the chapters build them."""
+    case = data.case("kic-garden")
+    heatmap = charts.stage_heatmap(
+        case.stages,
+        case.actors,
+        title=_("Who took part in which stage: KIC Garden"),
+        description=_(
+            "Heatmap of four actors by seven stages of production. The Clover Nature School leads planning, "
+            "design, management and implementation; the developer leads funding; residents lead "
+            "implementation and contribute to design and management; no actor is recorded in supervision."
+        ),
+    )
+    timeline = casepage.timeline(
+        case.events,
+        title=_("KIC Garden in time"),
+        description=i18n.said("Dot chart of {n} events.", "点图：{n}个事件。", n=len(case.events)),
+    )
+    for chart in (heatmap, timeline):
+        spec = chart.to_dict()
+        chinese = i18n.translated_spec(spec)
+        assert without_words(chinese) == without_words(spec)  # fields, data, marks, params unchanged
+        assert re.search("[\u4e00-\u9fff]", "".join(chinese["title"]))
+        assert re.search("[\u4e00-\u9fff]", chinese["description"])
+        assert all(re.search("[\u4e00-\u9fff]", t) for t in titles(chinese) if t != spec.get("title"))
+    spec = heatmap.to_dict()
+    chinese = i18n.translated_spec(spec)
+    assert chinese["title"] == ["谁参与了哪个阶段：创智农园"]  # set on lines, as the English
+    assert chinese["layer"][0]["encoding"]["x"] == {**spec["layer"][0]["encoding"]["x"], "title": "生产阶段"}
+    tooltips = chinese["layer"][0]["encoding"]["tooltip"]
+    assert [t["field"] for t in tooltips] == ["actor", "stage", "level", "evidence", "cited"]
+    assert [t["title"] for t in tooltips] == ["参与主体", "阶段", "等级（0–3）", "证据", "来源"]
+
+
+def test_a_chart_output_has_its_chinese_variant():
+    chart = charts.described(
+        charts.alt.Chart(pd.DataFrame({"stage": ["design"], "n": [2]}))
+        .mark_bar()
+        .encode(x=charts.alt.X("n:Q", title=_("Cases")), y=charts.alt.Y("stage:N", title=_("Stage"))),
+        title=_("Where the cases are"),
+        description=i18n.said("Bar chart of {n} cases.", "条形图：{n}个案例。", n=2),
+    )
+    outputs = charts.casebook_renderer(chart.to_dict())
+    assert "Where the cases are" in outputs["text/html"]
+    assert "各案例的位置" in outputs[ZH("text/html")] and "条形图：2个案例。" in outputs[ZH("text/html")]
+    assert "Where the cases are" not in outputs[ZH("text/html")]
+
+
+# ------------------------------------------------------------------ tables
+
+
+def cells(text: str) -> list[str]:
+    return re.findall(r"<td[^>]*>(.*?)</td>", text)
+
+
+def words(text: str) -> str:
+    """What a reader reads of a table: its text, without tags and escapes."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def test_a_table_has_a_chinese_variant_with_the_same_numbers():
+    frame = compare.type_summary().assign(note=[None, "x", None, "y"], known=[True, False, True, True])
+    table = tables.show_table(
+        frame,
+        caption=_("Each kind of participant across the cases: the cases in which it takes part, and the median "
+                  "number of distinct stages (of 7) it leads (level 3) or at least contributes to (level 2 or 3) "
+                  "there (computed from the book's coding by book.compare.type_summary)."),
+        columns={"type": _("Actor type"), "cases": _("Takes part in"), "leads": _("Stages led (median)"),
+                 "shares": "Stages contributed to or led (median)", "note": "Note", "known": "Known"},
+    )  # fmt: skip
+    bundle = table._repr_mimebundle_()
+    english, chinese = bundle["text/html"], bundle[ZH("text/html")]
+    assert english == table.data
+    assert len(cells(english)) == len(cells(chinese)) == 4 * 6
+    assert numbers(words(english), {}) == numbers(words(chinese), {})  # every digit of the cells and caption
+    assert "<caption>各类参与者在各案例中的情况" in chinese
+    assert '<th scope="col">参与主体类型</th>' in chinese and '<th scope="col">Actor type</th>' in english
+    assert "全部三个案例" in chinese and "all three cases" in english
+    assert "政策制定者" in chinese and "policy maker" not in chinese
+    assert chinese.count(">未知</span>") == english.count(">unknown</span>") == 2
+    assert "<td>是</td>" in chinese and "<td>yes</td>" in english
+
+
+def test_a_table_in_english_only_says_so_once():
+    table = tables.show_table(pd.DataFrame({"n": [1, 2]}), caption="Numbers, 1 and 2")
+    assert table._repr_mimebundle_() == {"text/html": table.data}
+    linked = table.replace('<td class="num">1</td>', '<td class="num"><a>1</a></td>')
+    assert "<a>1</a>" in linked.data and "<a>1</a>" in linked.zh
+
+
+# ------------------------------------------------------------------ the code's catalogue
+
+
+def test_every_message_of_the_code_is_translated():
+    catalogue = translations.read(translations.catalogue_path(i18n.CATALOGUE), i18n.CATALOGUE)
+    assert catalogue.problems == []
+    translated = i18n.catalogue()
+    missing = [m.id for m in translations.code_messages() if m.id and m.id not in translated]
+    assert missing == [], "run `python -m book translations` and translate the new messages of book.po"
+
+
+def test_the_catalogue_names_the_stages_as_the_data_does():
+    """A stage's Chinese in a table or description is production_stages.csv's stage_zh."""
+    stages = data.theory_table("production_stages")
+    assert {s: i18n.catalogue().get(s) for s in stages.stage} == dict(zip(stages.stage, stages.stage_zh))
