@@ -12,6 +12,7 @@ Chinese edition prefers (book/build/i18n.py) and every other reader of a noteboo
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from book import paths
@@ -125,14 +126,52 @@ def _chinese_text(value):
     return translated_spec(value)
 
 
-def translated_spec(spec):
-    """A Vega-Lite specification with its words for the reader in Chinese, where known."""
+# A chart's words for the reader are its texts (titles, descriptions) and its data's values
+# (categories on axes and legends, tooltips, control options); what else a specification holds
+# is code: field, parameter and dataset names, types, formats, addresses. Strings are translated
+# by lookup only (Said and the code's catalogue), so an unknown string stays as it is.
+CODE_KEYS = {
+    "$schema", "field", "fields", "groupby", "type", "as", "param", "mark", "aggregate", "op", "timeUnit",
+    "scheme", "format", "formatType", "url", "href", "name", "input", "key", "from", "signal", "bind",
+    "lookup", "fold", "pivot", "stack", "repeat",
+}  # fmt: skip
+EXPRESSION_KEYS = {"expr", "test", "calculate", "filter", "labelExpr"}  # Vega expressions: their quoted values
+QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'" + r'|"((?:[^"\\]|\\.)*)"')
+
+
+def _chinese_expression(expression: str) -> str:
+    def swap(match: re.Match) -> str:
+        text = match.group(1) if match.group(1) is not None else match.group(2)
+        found = chinese(text)
+        quote = "'" if match.group(1) is not None else '"'
+        return match.group(0) if found == text else quote + found.replace(quote, "\\" + quote) + quote
+
+    return QUOTED.sub(swap, expression)
+
+
+def translated_spec(spec, key: str | None = None):
+    """A Vega-Lite specification with its words for the reader in Chinese, where known: the same
+    data, marks and parameters, so a filter compares the values it shows."""
     if isinstance(spec, dict):
-        return {
-            key: _chinese_text(value) if key in TEXT_KEYS else translated_spec(value) for key, value in spec.items()
-        }
+        out = {}
+        for name, value in spec.items():
+            if name in TEXT_KEYS:
+                out[name] = _chinese_text(value)
+            elif name in EXPRESSION_KEYS and isinstance(value, str):
+                out[name] = _chinese_expression(value)
+            elif name == "bind" and isinstance(value, dict):  # a control: its label and options are words
+                out[name] = {
+                    k: translated_spec(v) if k in ("name", "options", "labels") else v for k, v in value.items()
+                }
+            elif name in CODE_KEYS:
+                out[name] = value
+            else:
+                out[name] = translated_spec(value, name)
+        return out
     if isinstance(spec, list):
-        return [translated_spec(value) for value in spec]
+        return [translated_spec(value, key) for value in spec]
+    if isinstance(spec, str):
+        return chinese(spec)
     return spec
 
 

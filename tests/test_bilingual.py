@@ -157,12 +157,17 @@ def test_a_glued_said_carries_both_languages(monkeypatch):
 
 
 def without_words(spec):
-    """The specification with its reader's words taken out: what must not change in Chinese."""
+    """The specification's code, its words taken out: what must not change in Chinese (keys,
+    field and parameter names, types, numbers; strings only under the code's keys)."""
     if isinstance(spec, dict):
-        return {k: without_words(v) for k, v in spec.items() if k not in i18n.TEXT_KEYS}
+        return {
+            k: v if k in i18n.CODE_KEYS and k != "bind" else without_words(v)
+            for k, v in spec.items()
+            if k not in i18n.TEXT_KEYS
+        }
     if isinstance(spec, list):
         return [without_words(v) for v in spec]
-    return spec
+    return "…" if isinstance(spec, str) else spec
 
 
 def titles(spec) -> list:
@@ -203,7 +208,14 @@ def test_a_chapter_chart_translates_its_words_and_not_its_fields():
     spec = heatmap.to_dict()
     chinese = i18n.translated_spec(spec)
     assert chinese["title"] == ["谁参与了哪个阶段：创智农园"]  # set on lines, as the English
-    assert chinese["layer"][0]["encoding"]["x"] == {**spec["layer"][0]["encoding"]["x"], "title": "生产阶段"}
+    stages = ["规划", "设计", "资助", "管理", "实施", "监督", "评估"]  # the axis's categories, in order, in Chinese
+    assert chinese["layer"][0]["encoding"]["x"] == {
+        **spec["layer"][0]["encoding"]["x"],
+        "title": "生产阶段",
+        "sort": stages,
+    }
+    rows = next(iter(chinese["datasets"].values()))
+    assert {row["stage"] for row in rows} <= set(stages), "the data's stages are not the axis's"
     tooltips = chinese["layer"][0]["encoding"]["tooltip"]
     assert [t["field"] for t in tooltips] == ["actor", "stage", "level", "evidence", "cited"]
     assert [t["title"] for t in tooltips] == ["参与主体", "阶段", "等级（0–3）", "证据", "来源"]
