@@ -121,7 +121,8 @@ def built_site() -> Path:
             if result.returncode == 0:  # then the Chinese edition, from the same execution
                 result = run_edition(ROOT)
             if result.returncode != 0:
-                pytest.fail(f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+                warnings = [line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line]
+                pytest.fail("book build failed:\n" + "\n".join(warnings) + f"\n{result.stderr[-3000:]}")
             marker.write_text(run, encoding="utf-8")
     return SITE
 
