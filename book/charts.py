@@ -33,6 +33,8 @@ GREY = "#888888"
 # The static SVG's text is laid out at build time but drawn with the reader's fonts: it is measured
 # in DejaVu Sans, wider than the usual system fonts, so that the reader's text takes no more room.
 MEASURE_FONT = "DejaVu Sans"
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+CJK_ROOM = 10  # pixels around a static chart with Chinese text (static_svg)
 TITLE_CHARACTERS = 36  # a 14 px bold title line this long fits NARROW
 
 
@@ -124,6 +126,10 @@ def static_svg(spec: dict, prefix: str = "") -> str:
     if spec.get("width") == "container":
         spec["width"] = NARROW
     spec.setdefault("config", {})["font"] = MEASURE_FONT
+    if HAN.search(json.dumps(spec, ensure_ascii=False)):
+        # vl-convert measures Chinese with whichever CJK font it falls back to, a browser draws it
+        # with the page's: a few pixels of room keep a label's edge inside the picture.
+        spec["padding"] = {side: CJK_ROOM for side in ("left", "right", "top", "bottom")}
     svg = vl_convert.vegalite_to_svg(spec, vl_version=".".join(alt.VEGALITE_VERSION.split(".")[:2]))
     # No white card behind the chart (vl-convert paints the background even when transparent).
     svg = re.sub(r'^(<svg[^>]*>)<rect width="[\d.]+" height="[\d.]+" fill="(?:white|transparent)"/>', r"\1", svg)

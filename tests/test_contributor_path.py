@@ -44,6 +44,18 @@ def test_the_case_is_in_the_site_with_its_tables_and_chart(contribution):
     assert "TODO" not in text
 
 
+def test_a_case_in_english_only_shows_a_notice_in_the_chinese_edition(contribution):
+    """No catalogue for the new chapter yet: its Chinese page is the English one under a notice
+    that links to it, and the Chinese comparison counts the case with the others."""
+    page = BeautifulSoup(contribution.page(f"zh/chapters/cases/{CASE}.html"), "html.parser")
+    notice = page.select_one("aside.casebook-untranslated")
+    assert notice is not None and notice.get("lang") == "zh-Hans" and "尚未译成中文" in notice.get_text()
+    assert notice.select_one('a[hreflang="en"]')["href"] == f"../../../chapters/cases/{CASE}.html"
+    assert page.select_one('div[lang="en"] h1').get_text().startswith("Fixture Village")
+    comparison = BeautifulSoup(contribution.page("zh/chapters/synthesis/comparison.html"), "html.parser")
+    assert "四个案例中的三个" in comparison.get_text(" ")
+
+
 def test_the_comparison_shows_the_case(contribution):
     html = contribution.page("chapters/synthesis/comparison.html")
     assert html.count("Fixture Village") >= 4, "the fixture case is missing from the comparison's tables and charts"

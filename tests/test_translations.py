@@ -236,3 +236,10 @@ def test_the_chinese_edition_marks_english_runs(source, marked):
 
     assert pages.mark_english(source) == marked
     assert pages.mark_english(marked) == marked
+
+
+def test_an_entity_is_never_cut_by_a_mark():
+    from book.build import pages
+
+    assert pages.mark_english("<td>&#x27;book&#x27; 包</td>") == '<td>&#x27;<span lang="en">book&#x27;</span> 包</td>'
+    assert pages.mark_english("<p>中文English</p>") == '<p>中文<span lang="en">English</span></p>'

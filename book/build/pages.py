@@ -161,8 +161,8 @@ _LANG = re.compile(r"""\blang\s*=\s*["']?([\w-]+)""")
 
 # The Chinese edition marks the other way: runs of Latin-script words (names, English titles and
 # data), entities included whole.
-_WORD = r"(?:&#?\w+;|[A-Za-z0-9][A-Za-z0-9'’.\-]*)"
-LATIN_RUN = re.compile(rf"[A-Za-z][A-Za-z0-9'’.\-]*(?:[ ,;:/()]*{_WORD})*")
+_WORD = r"(?:&#?\w+;|[A-Za-z0-9][A-Za-z0-9_'’.\-]*)"
+LATIN_RUN = re.compile(rf"(?<![&#A-Za-z0-9_])[A-Za-z][A-Za-z0-9_'’.\-]*(?:[ ,;:/()]*{_WORD})*")
 _CLASS = re.compile(r"""\bclass\s*=\s*["']([^"']*)""")
 
 

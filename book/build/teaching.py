@@ -14,6 +14,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from book.build import translations
+
 TEACHING_PARTS = ("Theory", "Cases", "Synthesis")
 
 
@@ -42,11 +44,14 @@ def toc_chapters(root: Path) -> list[tuple[str, str]]:
 
 
 class Syllabus(SphinxDirective):
-    """One entry per chapter: a link, the reading time, and the learning objectives."""
+    """One entry per chapter: a link, the reading time, and the learning objectives, in the
+    edition's language: in the Chinese edition, each objective as its own chapter translates it
+    (a chapter not yet translated keeps its English), so they are not translated twice."""
 
     def run(self):
         root = Path(self.env.srcdir)
         self.env.note_dependency(str(root / "_toc.yml"))
+        chinese = self.config.language == translations.LANGUAGE
         parts: dict[str, nodes.bullet_list] = {}
         output = []
         for caption, file in toc_chapters(root):
@@ -55,18 +60,27 @@ class Syllabus(SphinxDirective):
             frame = chapter_frame(source.read_text(encoding="utf-8"))
             if caption not in parts:
                 parts[caption] = nodes.bullet_list()
-                output += [nodes.rubric(text=caption), parts[caption]]
-            link = addnodes.pending_xref(
-                "", refdomain="std", reftype="doc", reftarget="/" + file, refexplicit=True, refwarn=True
-            )
+                shown = translations.translate(self.env.config.root_doc, caption, root) if chinese else caption
+                output += [nodes.rubric(text=shown), parts[caption]]
+            # The chapter's own title, as Sphinx has it in this edition.
+            link = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + file, refwarn=True)
             link += nodes.inline(text=frame["title"])
             head = nodes.paragraph()
             head += link
-            head += nodes.Text(f" — reading time: {frame['reading_time']}")
+            minutes = re.search(r"\d+", frame["reading_time"])
+            time = (
+                f"——阅读时长：约{minutes.group(0)}分钟"
+                if chinese and minutes
+                else f" — reading time: {frame['reading_time']}"
+            )
+            head += nodes.Text(time)
             goals = nodes.bullet_list()
             for objective in frame["objectives"]:
+                shown = translations.translate(file, objective, root) if chinese else objective
                 item = nodes.list_item()
-                item += self.parse_text_to_nodes(objective) or [nodes.paragraph(text=objective)]
+                item += self.parse_text_to_nodes(shown) or [nodes.paragraph(text=shown)]
+                for node in item.findall(nodes.TextElement):
+                    node["translatable"] = False  # in the edition's language already
                 goals += item
             entry = nodes.list_item()
             entry += [head, goals]
