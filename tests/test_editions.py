@@ -53,8 +53,15 @@ def test_every_page_leads_to_its_counterpart_and_back(built_site, name):
     assert returned == (built_site / name).resolve()
 
 
-def tables(page: BeautifulSoup) -> list[list[str]]:
-    return [numbers(table.get_text(" ")) for table in page.select("table.casebook-table")]
+def tables(page: BeautifulSoup) -> list[tuple[Counter, list[str]]]:
+    """Each table's numbers: its caption's (in any order: a Chinese sentence orders them its own
+    way), then its cells' in order."""
+    found = []
+    for table in page.select("table.casebook-table"):
+        caption = table.select_one("caption")
+        cells = [numbers(cell.get_text(" ")) for cell in table.select("thead th, tbody th, tbody td")]
+        found.append((Counter(numbers(caption.get_text(" ")) if caption else []), cells))
+    return found
 
 
 @pytest.mark.parametrize("name", [p for p in book_pages() if p.startswith("chapters/")])

@@ -63,7 +63,9 @@ class Syllabus(SphinxDirective):
                 shown = translations.translate(self.env.config.root_doc, caption, root) if chinese else caption
                 output += [nodes.rubric(text=shown), parts[caption]]
             # The chapter's own title, as Sphinx has it in this edition.
-            link = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + file, refwarn=True)
+            link = addnodes.pending_xref(
+                "", refdomain="std", reftype="doc", reftarget="/" + file, refexplicit=False, refwarn=True
+            )
             link += nodes.inline(text=frame["title"])
             head = nodes.paragraph()
             head += link
