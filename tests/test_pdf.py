@@ -61,10 +61,11 @@ def test_the_chinese_pdf_reads_as_chinese_and_embeds_its_fonts(contribution):
 
     reader = PdfReader(contribution.site / "zh" / pdf.PDF_NAME)
     text = "".join(page.extract_text() for page in reader.pages)
+    flat = re.sub(r"\s+", "", text)  # text extraction spaces Latin from Chinese: "PDF 版"
     assert len(reader.pages) >= 50
-    assert "本书的PDF版略去了练习的解答" in text
+    assert "本书的PDF版略去了练习的解答" in flat
     for phrase in ("什么是合作生产", "志愿者困境", "巴金-达格纳姆区", "丰泉古井"):
-        assert phrase in text, f"the Chinese PDF's text has no {phrase}: it cannot be searched or copied"
+        assert phrase in flat, f"the Chinese PDF's text has no {phrase}: it cannot be searched or copied"
     assert not KANGXI_RADICALS.search(text), "Chinese characters in the PDF's text are Kangxi radicals"
     fonts = {}
     for page in reader.pages:
