@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -253,3 +254,75 @@ def _events_of(text: str):
     import pandas as pd
 
     return data._typed(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False), "events")
+
+
+# ---------------------------------------------------------------- caches: a changed byte is never missed
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    """Rewrite `old` as `new` (of the same length) and put the file's times back, so that only
+    its bytes tell the change."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    rewrite(path, old, new)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+
+
+def test_validation_is_kept_per_folder_and_redone_when_a_byte_changes(book_copy, monkeypatch):
+    assert messages(schema.validate_all()) == []
+    assert (book_copy / schema.VALIDATION_CACHE).exists()
+
+    # Nothing changed: no folder is validated again.
+    def not_again(*args):
+        raise AssertionError(f"validated again: {args[0]}")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "validate_case", not_again)
+        patch.setattr(schema, "validate_tables", not_again)
+        assert messages(schema.validate_all()) == []
+
+    # One byte of one case: that case alone is validated again, and its problem has file, row, column.
+    metrics = book_copy / "data/cases/kic-garden/metrics.csv"
+    validated = []
+    real = schema.validate_case
+    monkeypatch.setattr(
+        schema, "validate_case", lambda folder, keys: validated.append(folder.name) or real(folder, keys)
+    )
+    same_size_edit(metrics, "area,2020,,2200,", "area,2020,,22x0,")
+    problem = "data/cases/kic-garden/metrics.csv, row 2, column 'value': '22x0' is not a number"
+    first = messages(schema.validate_all())
+    assert validated == ["kic-garden"]
+    assert any(m.startswith(problem) for m in first), first
+    # Kept, the problem is reported the same way without validating again.
+    assert messages(schema.validate_all()) == first and validated == ["kic-garden"]
+    same_size_edit(metrics, "area,2020,,22x0,", "area,2020,,2200,")
+    assert messages(schema.validate_all()) == []
+
+
+def test_validation_is_redone_when_what_it_depends_on_changes(book_copy, monkeypatch):
+    """Besides a folder's files: the schemas, the bibliography's keys and a new file in the folder."""
+    schema.validate_all()
+    counted = []
+    real = schema.validate_case
+    monkeypatch.setattr(schema, "validate_case", lambda folder, keys: counted.append(folder.name) or real(folder, keys))
+    cases = len(data.case_ids())
+
+    rewrite(book_copy / "references.bib", "@", "@misc{unused2026key, title={Unused}, year={2026}}\n\n@")
+    assert messages(schema.validate_all()) == [] and len(counted) == cases
+
+    counted.clear()
+    rewrite(book_copy / "data/schemas/metrics.json", '"description"', '"title": "Metrics", "description"')
+    assert messages(schema.validate_all()) == [] and len(counted) == cases
+
+    counted.clear()
+    (book_copy / "data/cases/kic-garden/notes.csv").write_text("a\n1\n", encoding="utf-8")
+    found = messages(schema.validate_all())
+    assert counted == ["kic-garden"]
+    assert any(m.startswith("data/cases/kic-garden/notes.csv: no schema for table 'notes'") for m in found), found
+
+
+def test_an_unreadable_validation_cache_is_ignored(book_copy):
+    (book_copy / schema.VALIDATION_CACHE).parent.mkdir(parents=True)
+    (book_copy / schema.VALIDATION_CACHE).write_text("{not json", encoding="utf-8")
+    assert messages(schema.validate_all()) == []
