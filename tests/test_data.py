@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from book import csvfile, data, schema
+from book import csvfile, data, paths, reads, schema
 from conftest import run_book
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -326,3 +327,43 @@ def test_an_unreadable_validation_cache_is_ignored(book_copy):
     (book_copy / schema.VALIDATION_CACHE).parent.mkdir(parents=True)
     (book_copy / schema.VALIDATION_CACHE).write_text("{not json", encoding="utf-8")
     assert messages(schema.validate_all()) == []
+
+
+def test_the_loader_parses_a_file_again_when_a_byte_changes(book_copy, monkeypatch):
+    log = book_copy / "reads.jsonl"
+    monkeypatch.setenv(reads.LOG_VARIABLE, str(log))
+    metrics = book_copy / "data/cases/kic-garden/metrics.csv"
+    profile = book_copy / "data/cases/kic-garden/case.yaml"
+    first = data.case_table("kic-garden", "metrics")
+    assert 2200 in first.value.tolist()
+    across = data.cases_table("metrics")
+    name = data.case_profile("kic-garden")["name"]["en"]
+
+    # What a caller does to its copy is not seen by the next caller.
+    first.loc[:, "value"] = 0
+    across.loc[:, "value"] = 0
+    data.case_profile("kic-garden")["name"]["en"] = "changed by a caller"
+    assert 2200 in data.case_table("kic-garden", "metrics").value.tolist()
+    assert 2200 in data.cases_table("metrics").value.tolist()
+    assert data.case_profile("kic-garden")["name"]["en"] == name
+
+    # The same size and the same times: the bytes alone tell the change.
+    same_size_edit(metrics, "area,2020,,2200,", "area,2020,,2201,")
+    same_size_edit(profile, name[:4], name[:4].upper())
+    assert 2201 in data.case_table("kic-garden", "metrics").value.tolist()
+    assert 2201 in data.cases_table("metrics").value.tolist()
+    assert data.case_profile("kic-garden")["name"]["en"] == name[:4].upper() + name[4:]
+
+    # A file that appears, and one that goes: the table across cases follows both.
+    assert "kic-garden" not in set(data.cases_table("funding").case_id)
+    shutil.copy(book_copy / "data/cases/barking-dagenham/funding.csv", book_copy / "data/cases/kic-garden/funding.csv")
+    assert "kic-garden" in set(data.cases_table("funding").case_id)
+    (book_copy / "data/cases/kic-garden/funding.csv").unlink()
+    assert "kic-garden" not in set(data.cases_table("funding").case_id)
+
+    # Every read is recorded, kept copy or not, so the build still knows what a page depends on.
+    log.unlink()
+    data.cases_table("metrics")
+    recorded = {(entry["path"], entry["kind"]) for entry in reads.read_log(log)}
+    assert (str(metrics.resolve()), "file") in recorded
+    assert (str(paths.cases_dir().resolve()), "dir") in recorded
