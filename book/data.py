@@ -7,17 +7,25 @@ including a file that does not exist yet, so a page re-runs when it appears.
 A case chapter starts from `case = data.case("kic-garden")`: its profile, each of its tables by
 name (`case.actors`, `case.events`, ...) and `case.value(...)` for one figure of its metrics.
 
-A file is parsed once per process: the parsed copy is kept with the file's bytes and used again
-only while the file holds exactly those bytes, and every caller gets its own copy of it.
+A file is parsed once: the parsed copy is kept with the file's bytes, in memory and in _build/
+for the next process (a chapter's kernel), and used again only while the file holds exactly
+those bytes and the parsing code, the table's schema and the libraries are those it was parsed
+with. Every caller gets its own copy of it.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
 import io
+import json
+import os
+import pickle
+import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -65,6 +73,14 @@ _parsed: dict[tuple[Path, str], tuple[bytes | None, object]] = {}
 _combined: dict[str, tuple[list[str], list[pd.DataFrame], pd.DataFrame]] = {}
 
 
+PARSED_CACHE = Path("_build") / ".casebook-data"
+# The code that parses, as this process runs it (read as it is imported), and the libraries.
+_PARSER = hashlib.sha256(
+    b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], csvfile))
+    + f"{sys.version} pandas {pd.__version__} numpy {np.__version__} yaml {yaml.__version__}".encode()
+).hexdigest()
+
+
 def _parse_once(path: Path, kind: str, parse):
     """`parse(bytes)` of the file at `path` (None when it is missing), parsed again only when its
     bytes differ from those parsed last. The result is shared: callers copy it."""
@@ -74,8 +90,32 @@ def _parse_once(path: Path, kind: str, parse):
         raw = None
     kept = _parsed.get((path, kind))
     if kept is None or kept[0] != raw:
-        kept = _parsed[(path, kind)] = (raw, parse(raw))
+        kept = _parsed[(path, kind)] = (raw, parse(raw) if raw is None else _stored(path, kind, raw, parse))
     return kept[1]
+
+
+def _stored(path: Path, kind: str, raw: bytes, parse):
+    """`parse(raw)`, kept in _build/ (one file per data file) under a digest of the bytes, the
+    parsing code and libraries, and the table's schema; any other digest is parsed again."""
+    described = "" if kind == "yaml" else json.dumps(_schema_of(kind), sort_keys=True)
+    key = hashlib.sha256(f"{_PARSER}\0{kind}\0{described}\0".encode() + raw).hexdigest()
+    name = hashlib.sha256(f"{kind}\0{path.resolve()}".encode()).hexdigest()
+    store = paths.root() / PARSED_CACHE / f"{name}.pickle"
+    try:
+        found, value = pickle.loads(store.read_bytes())
+        if found == key:
+            return value
+    except Exception:  # missing, unreadable or written by other code: parse
+        pass
+    value = parse(raw)
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        scratch = store.with_name(f"{store.name}.{os.getpid()}")
+        scratch.write_bytes(pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(scratch, store)
+    except OSError:
+        pass  # a read-only copy of the book parses every time
+    return value
 
 
 def _parse_table(raw: bytes | None, path: Path, table: str) -> pd.DataFrame:
@@ -102,7 +142,8 @@ def case_ids() -> list[str]:
     reads.record(folder, kind="dir")
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if (p / schema.CASE_PROFILE).exists())
+    with os.scandir(folder) as entries:
+        return sorted(e.name for e in entries if os.path.exists(os.path.join(e.path, schema.CASE_PROFILE)))
 
 
 def _case_dir(case_id: str) -> Path:

@@ -362,8 +362,48 @@ def test_the_loader_parses_a_file_again_when_a_byte_changes(book_copy, monkeypat
     assert "kic-garden" not in set(data.cases_table("funding").case_id)
 
     # Every read is recorded, kept copy or not, so the build still knows what a page depends on.
-    log.unlink()
+    log = book_copy / "another-page-reads.jsonl"
+    monkeypatch.setenv(reads.LOG_VARIABLE, str(log))
     data.cases_table("metrics")
     recorded = {(entry["path"], entry["kind"]) for entry in reads.read_log(log)}
     assert (str(metrics.resolve()), "file") in recorded
     assert (str(paths.cases_dir().resolve()), "dir") in recorded
+
+
+def test_a_parsed_file_kept_for_the_next_process_is_used_only_with_the_same_bytes_code_and_schema(
+    book_copy, monkeypatch
+):
+    """The copy kept in _build/ for a chapter's kernel: a new process (here: memory cleared) finds it."""
+    metrics = book_copy / "data/cases/kic-garden/metrics.csv"
+    first = data.case_table("kic-garden", "metrics")
+    stored = list((book_copy / data.PARSED_CACHE).glob("*.pickle"))
+    assert stored
+
+    parsed = []
+    real = data._parse_table
+    monkeypatch.setattr(
+        data, "_parse_table", lambda raw, path, table: parsed.append(path.name) or real(raw, path, table)
+    )
+
+    def next_process():
+        monkeypatch.setattr(data, "_parsed", {})
+        monkeypatch.setattr(data, "_combined", {})
+        return data.case_table("kic-garden", "metrics")
+
+    assert next_process().equals(first) and parsed == []
+
+    same_size_edit(metrics, "area,2020,,2200,", "area,2020,,2201,")
+    assert 2201 in next_process().value.tolist() and parsed == ["metrics.csv"]
+    assert next_process().equals(data.case_table("kic-garden", "metrics")) and parsed == ["metrics.csv"]
+
+    monkeypatch.setattr(data, "_PARSER", "other code or libraries")
+    assert 2201 in next_process().value.tolist() and parsed == ["metrics.csv"] * 2
+
+    described = schema.table_schema("metrics")
+    monkeypatch.setattr(schema, "table_schema", lambda table: {**described, "title": "changed"})
+    next_process()
+    assert parsed == ["metrics.csv"] * 3
+
+    for kept in (book_copy / data.PARSED_CACHE).glob("*.pickle"):
+        kept.write_bytes(b"not a pickle")
+    assert 2201 in next_process().value.tolist() and parsed == ["metrics.csv"] * 4
