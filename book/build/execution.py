@@ -13,6 +13,7 @@ declared by hand.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -98,16 +99,22 @@ NOTEBOOKS_DIR = "casebook-notebooks"
 READER_PACKAGES = ("myst-nb", "myst-parser", "markdown-it-py", "mdit-py-plugins", "nbformat")
 
 
+@functools.cache
+def _versions(packages: tuple[str, ...]) -> tuple[str, ...]:
+    from importlib.metadata import version
+
+    return tuple(version(package) for package in packages)
+
+
 def _reader_digest(path: Path, text: str, env) -> str:
     """A digest of the page's text, its name, the MyST and myst-nb settings and the readers'
     versions: everything myst-nb's reading of it depends on."""
     from dataclasses import asdict
-    from importlib.metadata import version
 
     def plain(value):  # sets in a stable order; anything else JSON lacks as its repr
         return sorted(map(repr, value)) if isinstance(value, (set, frozenset)) else repr(value)
 
-    settings = [asdict(env.myst_config), asdict(env.mystnb_config), [version(p) for p in READER_PACKAGES]]
+    settings = [asdict(env.myst_config), asdict(env.mystnb_config), _versions(READER_PACKAGES)]
     described = json.dumps([str(path), settings], sort_keys=True, default=plain)
     return hashlib.sha256(described.encode() + b"\0" + text.encode()).hexdigest()
 
