@@ -6,14 +6,26 @@ including a file that does not exist yet, so a page re-runs when it appears.
 
 A case chapter starts from `case = data.case("kic-garden")`: its profile, each of its tables by
 name (`case.actors`, `case.events`, ...) and `case.value(...)` for one figure of its metrics.
+
+A file is parsed once: the parsed copy is kept with the file's bytes, in memory and in _build/
+for the next process (a chapter's kernel), and used again only while the file holds exactly
+those bytes and the parsing code, the table's schema and the libraries are those it was parsed
+with. Every caller gets its own copy of it.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
+import hashlib
 import io
+import json
+import os
+import pickle
+import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -55,16 +67,73 @@ def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return pd.DataFrame(columns, index=frame.index)
 
 
+# (path, table or "yaml") -> (the file's bytes, None when it is missing; what they parsed to).
+_parsed: dict[tuple[Path, str], tuple[bytes | None, object]] = {}
+# table -> (case ids, each one's parsed table, the table across the cases), see cases_table.
+_combined: dict[str, tuple[list[str], list[pd.DataFrame], pd.DataFrame]] = {}
+
+
+PARSED_CACHE = Path("_build") / ".casebook-data"
+# The code that parses, as this process runs it (read as it is imported), and the libraries.
+_PARSER = hashlib.sha256(
+    b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], csvfile))
+    + f"{sys.version} pandas {pd.__version__} numpy {np.__version__} yaml {yaml.__version__}".encode()
+).hexdigest()
+
+
+def _parse_once(path: Path, kind: str, parse):
+    """`parse(bytes)` of the file at `path` (None when it is missing), parsed again only when its
+    bytes differ from those parsed last. The result is shared: callers copy it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raw = None
+    kept = _parsed.get((path, kind))
+    if kept is None or kept[0] != raw:
+        kept = _parsed[(path, kind)] = (raw, parse(raw) if raw is None else _stored(path, kind, raw, parse))
+    return kept[1]
+
+
+def _stored(path: Path, kind: str, raw: bytes, parse):
+    """`parse(raw)`, kept in _build/ (one file per data file) under a digest of the bytes, the
+    parsing code and libraries, and the table's schema; any other digest is parsed again."""
+    described = "" if kind == "yaml" else json.dumps(_schema_of(kind), sort_keys=True)
+    key = hashlib.sha256(f"{_PARSER}\0{kind}\0{described}\0".encode() + raw).hexdigest()
+    name = hashlib.sha256(f"{kind}\0{path.resolve()}".encode()).hexdigest()
+    store = paths.root() / PARSED_CACHE / f"{name}.pickle"
+    try:
+        found, value = pickle.loads(store.read_bytes())
+        if found == key:
+            return value
+    except Exception:  # missing, unreadable or written by other code: parse
+        pass
+    value = parse(raw)
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        scratch = store.with_name(f"{store.name}.{os.getpid()}")
+        scratch.write_bytes(pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(scratch, store)
+    except OSError:
+        pass  # a read-only copy of the book parses every time
+    return value
+
+
+def _parse_table(raw: bytes | None, path: Path, table: str) -> pd.DataFrame:
+    if raw is None:
+        return _typed(pd.DataFrame(), table)
+    text = csvfile.normalise(csvfile.decode(raw, path))
+    return _typed(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False), table)
+
+
+def _table(path: Path, table: str) -> pd.DataFrame:
+    reads.record(path)  # a missing file too: the page re-runs when it appears
+    return _parse_once(path, table, lambda raw: _parse_table(raw, path, table))
+
+
 def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
     """A CSV typed by the schema of its table (the file's stem unless named); empty when the
     file does not exist. The file is read by the book's one rule (book.csvfile)."""
-    table = table or path.stem
-    reads.record(path)  # a missing file too: the page re-runs when it appears
-    if not path.exists():
-        return _typed(pd.DataFrame(), table)
-    text = csvfile.read_text(path)
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    return _typed(frame, table)
+    return _table(path, table or path.stem).copy()
 
 
 def case_ids() -> list[str]:
@@ -73,7 +142,8 @@ def case_ids() -> list[str]:
     reads.record(folder, kind="dir")
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if (p / schema.CASE_PROFILE).exists())
+    with os.scandir(folder) as entries:
+        return sorted(e.name for e in entries if os.path.exists(os.path.join(e.path, schema.CASE_PROFILE)))
 
 
 def _case_dir(case_id: str) -> Path:
@@ -91,7 +161,7 @@ def _case_dir(case_id: str) -> Path:
 
 def case_profile(case_id: str) -> dict:
     path = _case_dir(case_id) / schema.CASE_PROFILE
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return copy.deepcopy(_parse_once(path, "yaml", lambda raw: yaml.safe_load(raw.decode("utf-8"))))
 
 
 def case_table(case_id: str, table: str) -> pd.DataFrame:
@@ -101,12 +171,19 @@ def case_table(case_id: str, table: str) -> pd.DataFrame:
 
 
 def cases_table(table: str) -> pd.DataFrame:
-    """One table across every case, with a leading `case_id` column."""
-    frames = [case_table(case_id, table).assign(case_id=case_id) for case_id in case_ids()]
-    combined = pd.concat(frames, ignore_index=True) if frames else _typed(pd.DataFrame(), table)
-    if "case_id" not in combined:
-        combined["case_id"] = pd.Series(dtype="string")
-    return combined[["case_id", *[c for c in combined.columns if c != "case_id"]]]
+    """One table across every case, with a leading `case_id` column. It is joined again only when
+    the cases, or one of their files, differ from those it was last joined from."""
+    ids = case_ids()
+    parts = [_table(_case_dir(case_id) / f"{table}.csv", table) for case_id in ids]
+    kept = _combined.get(table)
+    if kept is None or kept[0] != ids or any(new is not old for new, old in zip(parts, kept[1])):
+        frames = [part.assign(case_id=case_id) for case_id, part in zip(ids, parts)]
+        combined = pd.concat(frames, ignore_index=True) if frames else _typed(pd.DataFrame(), table)
+        if "case_id" not in combined:
+            combined["case_id"] = pd.Series(dtype="string")
+        combined = combined[["case_id", *[c for c in combined.columns if c != "case_id"]]]
+        kept = _combined[table] = (ids, parts, combined)
+    return kept[2].copy()
 
 
 def theory_table(name: str) -> pd.DataFrame:

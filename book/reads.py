@@ -1,6 +1,7 @@
 """Record which data files a notebook reads, so the build knows what each chapter depends on.
 
-When CASEBOOK_READ_LOG names a file, every read through `book` appends one JSON line to it.
+When CASEBOOK_READ_LOG names a file, every read through `book` is recorded in it as one JSON
+line, once per file and log: a chapter that reads a file a hundred times writes one line.
 """
 
 import json
@@ -8,13 +9,20 @@ import os
 from pathlib import Path
 
 LOG_VARIABLE = "CASEBOOK_READ_LOG"
+# (log, kind, absolute path) already written, so a read is recorded once.
+_recorded: set[tuple[str, str, str]] = set()
 
 
 def record(path: Path, kind: str = "file") -> None:
     log = os.environ.get(LOG_VARIABLE)
-    if log:
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"path": str(Path(path).resolve()), "kind": kind}) + "\n")
+    if not log:
+        return
+    seen = (log, kind, os.path.abspath(path))
+    if seen in _recorded:
+        return
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"path": str(Path(path).resolve()), "kind": kind}) + "\n")
+    _recorded.add(seen)
 
 
 def read_log(log: Path) -> list[dict]:

@@ -5,14 +5,22 @@ Every CSV under data/ is described by a Frictionless Table Schema in data/schema
 data/schemas/case.schema.json. The libraries check types, constraints and foreign keys;
 this module adds what they cannot know: that source keys exist in references.bib and that no
 scaffold placeholder is left. Every problem is reported at once, with file, row and column.
+
+A folder's problems are kept in _build/ under a digest of everything they depend on: the bytes
+of every file in the folder, the schemas, the bibliography's keys, the validator's code and the
+libraries' versions. A folder is validated again whenever any of them differs, so only a new or
+changed case costs a validation.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import yaml
@@ -323,11 +331,79 @@ def validate_case(case_dir: Path, bib_keys: set[str]) -> list[Problem]:
     return problems + validate_tables(case_dir, bib_keys)
 
 
+VALIDATION_CACHE = Path("_build") / ".casebook-validation.json"
+# What validation runs on besides the book's own code (book/*.py): a new version re-validates.
+VALIDATION_LIBRARIES = ("frictionless", "jsonschema", "pyyaml")
+
+
+def _update(digest, name: str, data: bytes) -> None:
+    digest.update(f"{name}\0{len(data)}\0".encode())
+    digest.update(data)
+
+
+def validator_digest(bib_keys: set[str]) -> str:
+    """What every folder's validation depends on besides its own files: the code (book/*.py),
+    the schemas, the libraries' versions and the bibliography's keys."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    for path in sorted(paths.PACKAGE_DIR.glob("*.py")) + sorted(paths.schemas_dir().glob("*")):
+        if path.is_file():
+            _update(digest, path.name, path.read_bytes())
+    for library in VALIDATION_LIBRARIES:
+        _update(digest, library, metadata.version(library).encode())
+    _update(digest, "keys", "\n".join(sorted(bib_keys)).encode())
+    return digest.hexdigest()
+
+
+def folder_digest(folder: Path, validator: str) -> str:
+    """The validator's digest, the folder's place in the book, and every file in it, byte for byte."""
+    digest = hashlib.sha256(validator.encode())
+    _update(digest, "folder", relative(folder).encode())
+    for entry in sorted(folder.iterdir()):
+        _update(digest, entry.name, entry.read_bytes() if entry.is_file() else b"(folder)")
+    return digest.hexdigest()
+
+
+class ValidationCache:
+    """Problems per folder digest, read from and saved to VALIDATION_CACHE under the book's root.
+
+    Only the folders of the latest run are saved; a cache that cannot be read is ignored."""
+
+    def __init__(self, validator: str):
+        self.path = paths.root() / VALIDATION_CACHE
+        self.validator = validator
+        try:
+            self.kept = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.kept = {}
+        self.used: dict[str, list] = {}
+
+    def problems(self, folder: Path, validate) -> list[Problem]:
+        key = folder_digest(folder, self.validator)
+        found = self.kept.get(key)
+        if not isinstance(found, list):
+            found = [dataclasses.astuple(problem) for problem in validate()]
+        self.used[key] = found
+        return [Problem(*problem) for problem in found]
+
+    def save(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            scratch = self.path.with_name(f"{self.path.name}.{os.getpid()}")
+            scratch.write_text(json.dumps(self.used, sort_keys=True), encoding="utf-8")
+            os.replace(scratch, self.path)
+        except OSError:
+            pass  # a read-only copy of the book validates every time
+
+
 def validate_all() -> list[Problem]:
     problems, keys = validate_bibliography(paths.bibliography())
+    cache = ValidationCache(validator_digest(keys))
     if paths.theory_dir().exists():
-        problems += validate_tables(paths.theory_dir(), keys)
+        problems += cache.problems(paths.theory_dir(), partial(validate_tables, paths.theory_dir(), keys))
     if paths.cases_dir().exists():
         for case_dir in sorted(p for p in paths.cases_dir().iterdir() if p.is_dir()):
-            problems += validate_case(case_dir, keys)
+            problems += cache.problems(case_dir, partial(validate_case, case_dir, keys))
+    cache.save()
     return sorted(set(problems))

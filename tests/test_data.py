@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from book import csvfile, data, schema
+from book import csvfile, data, paths, reads, schema
 from conftest import run_book
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,3 +255,155 @@ def _events_of(text: str):
     import pandas as pd
 
     return data._typed(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False), "events")
+
+
+# ---------------------------------------------------------------- caches: a changed byte is never missed
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    """Rewrite `old` as `new` (of the same length) and put the file's times back, so that only
+    its bytes tell the change."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    rewrite(path, old, new)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+
+
+def test_validation_is_kept_per_folder_and_redone_when_a_byte_changes(book_copy, monkeypatch):
+    assert messages(schema.validate_all()) == []
+    assert (book_copy / schema.VALIDATION_CACHE).exists()
+
+    # Nothing changed: no folder is validated again.
+    def not_again(*args):
+        raise AssertionError(f"validated again: {args[0]}")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "validate_case", not_again)
+        patch.setattr(schema, "validate_tables", not_again)
+        assert messages(schema.validate_all()) == []
+
+    # One byte of one case: that case alone is validated again, and its problem has file, row, column.
+    metrics = book_copy / "data/cases/kic-garden/metrics.csv"
+    validated = []
+    real = schema.validate_case
+    monkeypatch.setattr(
+        schema, "validate_case", lambda folder, keys: validated.append(folder.name) or real(folder, keys)
+    )
+    same_size_edit(metrics, "area,2020,,2200,", "area,2020,,22x0,")
+    problem = "data/cases/kic-garden/metrics.csv, row 2, column 'value': '22x0' is not a number"
+    first = messages(schema.validate_all())
+    assert validated == ["kic-garden"]
+    assert any(m.startswith(problem) for m in first), first
+    # Kept, the problem is reported the same way without validating again.
+    assert messages(schema.validate_all()) == first and validated == ["kic-garden"]
+    same_size_edit(metrics, "area,2020,,22x0,", "area,2020,,2200,")
+    assert messages(schema.validate_all()) == []
+
+
+def test_validation_is_redone_when_what_it_depends_on_changes(book_copy, monkeypatch):
+    """Besides a folder's files: the schemas, the bibliography's keys and a new file in the folder."""
+    schema.validate_all()
+    counted = []
+    real = schema.validate_case
+    monkeypatch.setattr(schema, "validate_case", lambda folder, keys: counted.append(folder.name) or real(folder, keys))
+    cases = len(data.case_ids())
+
+    rewrite(book_copy / "references.bib", "@", "@misc{unused2026key, title={Unused}, year={2026}}\n\n@")
+    assert messages(schema.validate_all()) == [] and len(counted) == cases
+
+    counted.clear()
+    rewrite(book_copy / "data/schemas/metrics.json", '"description"', '"title": "Metrics", "description"')
+    assert messages(schema.validate_all()) == [] and len(counted) == cases
+
+    counted.clear()
+    (book_copy / "data/cases/kic-garden/notes.csv").write_text("a\n1\n", encoding="utf-8")
+    found = messages(schema.validate_all())
+    assert counted == ["kic-garden"]
+    assert any(m.startswith("data/cases/kic-garden/notes.csv: no schema for table 'notes'") for m in found), found
+
+
+def test_an_unreadable_validation_cache_is_ignored(book_copy):
+    (book_copy / schema.VALIDATION_CACHE).parent.mkdir(parents=True)
+    (book_copy / schema.VALIDATION_CACHE).write_text("{not json", encoding="utf-8")
+    assert messages(schema.validate_all()) == []
+
+
+def test_the_loader_parses_a_file_again_when_a_byte_changes(book_copy, monkeypatch):
+    log = book_copy / "reads.jsonl"
+    monkeypatch.setenv(reads.LOG_VARIABLE, str(log))
+    metrics = book_copy / "data/cases/kic-garden/metrics.csv"
+    profile = book_copy / "data/cases/kic-garden/case.yaml"
+    first = data.case_table("kic-garden", "metrics")
+    assert 2200 in first.value.tolist()
+    across = data.cases_table("metrics")
+    name = data.case_profile("kic-garden")["name"]["en"]
+
+    # What a caller does to its copy is not seen by the next caller.
+    first.loc[:, "value"] = 0
+    across.loc[:, "value"] = 0
+    data.case_profile("kic-garden")["name"]["en"] = "changed by a caller"
+    assert 2200 in data.case_table("kic-garden", "metrics").value.tolist()
+    assert 2200 in data.cases_table("metrics").value.tolist()
+    assert data.case_profile("kic-garden")["name"]["en"] == name
+
+    # The same size and the same times: the bytes alone tell the change.
+    same_size_edit(metrics, "area,2020,,2200,", "area,2020,,2201,")
+    same_size_edit(profile, name[:4], name[:4].upper())
+    assert 2201 in data.case_table("kic-garden", "metrics").value.tolist()
+    assert 2201 in data.cases_table("metrics").value.tolist()
+    assert data.case_profile("kic-garden")["name"]["en"] == name[:4].upper() + name[4:]
+
+    # A file that appears, and one that goes: the table across cases follows both.
+    assert "kic-garden" not in set(data.cases_table("funding").case_id)
+    shutil.copy(book_copy / "data/cases/barking-dagenham/funding.csv", book_copy / "data/cases/kic-garden/funding.csv")
+    assert "kic-garden" in set(data.cases_table("funding").case_id)
+    (book_copy / "data/cases/kic-garden/funding.csv").unlink()
+    assert "kic-garden" not in set(data.cases_table("funding").case_id)
+
+    # Every read is recorded, kept copy or not, so the build still knows what a page depends on.
+    log = book_copy / "another-page-reads.jsonl"
+    monkeypatch.setenv(reads.LOG_VARIABLE, str(log))
+    data.cases_table("metrics")
+    recorded = {(entry["path"], entry["kind"]) for entry in reads.read_log(log)}
+    assert (str(metrics.resolve()), "file") in recorded
+    assert (str(paths.cases_dir().resolve()), "dir") in recorded
+
+
+def test_a_parsed_file_kept_for_the_next_process_is_used_only_with_the_same_bytes_code_and_schema(
+    book_copy, monkeypatch
+):
+    """The copy kept in _build/ for a chapter's kernel: a new process (here: memory cleared) finds it."""
+    metrics = book_copy / "data/cases/kic-garden/metrics.csv"
+    first = data.case_table("kic-garden", "metrics")
+    stored = list((book_copy / data.PARSED_CACHE).glob("*.pickle"))
+    assert stored
+
+    parsed = []
+    real = data._parse_table
+    monkeypatch.setattr(
+        data, "_parse_table", lambda raw, path, table: parsed.append(path.name) or real(raw, path, table)
+    )
+
+    def next_process():
+        monkeypatch.setattr(data, "_parsed", {})
+        monkeypatch.setattr(data, "_combined", {})
+        return data.case_table("kic-garden", "metrics")
+
+    assert next_process().equals(first) and parsed == []
+
+    same_size_edit(metrics, "area,2020,,2200,", "area,2020,,2201,")
+    assert 2201 in next_process().value.tolist() and parsed == ["metrics.csv"]
+    assert next_process().equals(data.case_table("kic-garden", "metrics")) and parsed == ["metrics.csv"]
+
+    monkeypatch.setattr(data, "_PARSER", "other code or libraries")
+    assert 2201 in next_process().value.tolist() and parsed == ["metrics.csv"] * 2
+
+    described = schema.table_schema("metrics")
+    monkeypatch.setattr(schema, "table_schema", lambda table: {**described, "title": "changed"})
+    next_process()
+    assert parsed == ["metrics.csv"] * 3
+
+    for kept in (book_copy / data.PARSED_CACHE).glob("*.pickle"):
+        kept.write_bytes(b"not a pickle")
+    assert 2201 in next_process().value.tolist() and parsed == ["metrics.csv"] * 4

@@ -13,6 +13,7 @@ declared by hand.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -93,14 +94,60 @@ class Executed:
     seconds: float
 
 
+NOTEBOOKS_DIR = "casebook-notebooks"
+# What myst-nb's reading of a page depends on besides the page and the configuration.
+READER_PACKAGES = ("myst-nb", "myst-parser", "markdown-it-py", "mdit-py-plugins", "nbformat")
+
+
+@functools.cache
+def _versions(packages: tuple[str, ...]) -> tuple[str, ...]:
+    from importlib.metadata import version
+
+    return tuple(version(package) for package in packages)
+
+
+def _reader_digest(path: Path, text: str, env) -> str:
+    """A digest of the page's text, its name, the MyST and myst-nb settings and the readers'
+    versions: everything myst-nb's reading of it depends on."""
+    from dataclasses import asdict
+
+    def plain(value):  # sets in a stable order; anything else JSON lacks as its repr
+        return sorted(map(repr, value)) if isinstance(value, (set, frozenset)) else repr(value)
+
+    settings = [asdict(env.myst_config), asdict(env.mystnb_config), _versions(READER_PACKAGES)]
+    described = json.dumps([str(path), settings], sort_keys=True, default=plain)
+    return hashlib.sha256(described.encode() + b"\0" + text.encode()).hexdigest()
+
+
 def read_notebook(env, docname: str):
-    """A page's notebook exactly as myst-nb reads it (so its hash matches the cache), or None."""
+    """A page's notebook exactly as myst-nb reads it (so its hash matches the cache), or None.
+
+    Reading a page with MyST takes a few hundredths of a second, and every build looks at every
+    page: what was read is kept in the execution cache's folder, one file per page, under a digest
+    of all it depends on (_reader_digest), and read again only when that differs."""
     from myst_nb.core.read import create_nb_reader
 
     path = Path(env.doc2path(docname))
     text = path.read_text(encoding="utf-8")
+    key = _reader_digest(path, text, env)
+    name = hashlib.sha256(docname.encode()).hexdigest()
+    store = Path(env.mystnb_config.execution_cache_path) / NOTEBOOKS_DIR / f"{name}.json"
+    try:
+        kept = json.loads(store.read_text(encoding="utf-8"))
+        if kept["key"] == key:
+            return None if kept["notebook"] is None else nbformat.from_dict(kept["notebook"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
-    return reader.read(text) if reader is not None else None
+    nb = reader.read(text) if reader is not None else None
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        scratch = store.with_name(f"{store.name}.{os.getpid()}")
+        scratch.write_text(json.dumps({"key": key, "notebook": nb}), encoding="utf-8")
+        os.replace(scratch, store)
+    except OSError:
+        pass
+    return nb
 
 
 def file_digest(path: Path) -> str:
