@@ -379,3 +379,20 @@ def test_the_detail_views_words_are_chinese():
     bind = chinese["params"][0]["bind"]
     assert bind["name"] == "案例1 " and set(bind["labels"]) == {"巴金-达格纳姆区", "丰泉古井", "创智农园"}
     assert bind["options"] == spec["params"][0]["bind"]["options"]  # the values are ids, not words
+
+
+def test_a_table_shows_data_words_in_chinese_and_an_english_name_beside_its_chinese_as_english():
+    stages = data.theory_table("production_stages")
+    both = tables.show_table(stages, caption=_("Stage"), columns={"stage": _("Stage"), "stage_zh": _("中文")})
+    assert "<td>planning</td><td>规划</td>" in both.zh
+    alone = tables.show_table(stages, caption=_("Stage"), columns={"order": _("Order"), "stage": _("Stage")})
+    assert "<td>规划</td>" in alone.zh and "<td>planning</td>" in alone.data
+    cases = compare.overview()
+    table = tables.show_table(cases, caption=_("Case"), columns={"case": _("Case"), "status": _("Status"),
+                                                                 "country": _("Country")})  # fmt: skip
+    assert (
+        "<td>创智农园</td>" in table.zh
+        and "<td>中国</td>" in table.zh
+        and "<td>KIC Garden, Shanghai</td>" in table.data
+    )
+    assert not re.search(r"<td>(active|ended|unknown)</td>", table.zh)
