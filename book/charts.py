@@ -198,28 +198,32 @@ alt.renderers.enable(
 def _wrap_zh(text: str, width: int, most_lines: int) -> str:
     """Chinese on lines about `width` Latin letters wide, a Han character taking the room of two,
     in lines of even length and no more of them than `most_lines` (the English label's, so the
-    chart keeps its size): Chinese has no spaces to break at, so a line breaks between characters
-    (never before a closing mark)."""
+    chart keeps its size): Chinese has no spaces to break at, so a line breaks between Han
+    characters (never before a closing mark) or at a space, never inside a Latin word."""
     if not HAN.search(text):
         return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
-    sizes = [2 if HAN.match(character) else 1 for character in text]
+    # a Latin word, a space or one Han character, with any opening mark before it (never at a line's end)
+    tokens = re.findall(rf"\s+|[{NO_LINE_END}]*(?:[^\s{WIDE}]+|.)", text)
+    sizes = [sum(2 if HAN.match(c) else 1 for c in token) for token in tokens]
     count = max(min(math.ceil(sum(sizes) / width), most_lines), 1)
     room = math.ceil(sum(sizes) / count)
     while True:
         lines, line, used = [], "", 0
-        for character, size in zip(text, sizes):
-            if line and used + size > room and character not in NO_LINE_START:
+        for token, size in zip(tokens, sizes):
+            if line.strip() and used + size > room and token[0] not in NO_LINE_START and not token.isspace():
                 lines.append(line.strip())
                 line, used = "", 0
-            line, used = line + character, used + size
+            line, used = line + token, used + size
         lines.append(line.strip())
         if len(lines) <= count:
             return "\n".join(lines)
         room += 1
 
 
-HAN = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")  # Han characters and full-width punctuation
+WIDE = "\u2e80-\u9fff\uff00-\uffef\u2018\u2019\u201c\u201d"  # Han characters, Chinese punctuation and quotes
+HAN = re.compile(f"[{WIDE}]")
 NO_LINE_START = "，。、；：！？）》」”’"
+NO_LINE_END = "（《「“‘"
 
 
 def wrap(text: str, width: int) -> str:

@@ -396,3 +396,20 @@ def test_a_table_shows_data_words_in_chinese_and_an_english_name_beside_its_chin
         and "<td>KIC Garden, Shanghai</td>" in table.data
     )
     assert not re.search(r"<td>(active|ended|unknown)</td>", table.zh)
+
+
+def test_a_chinese_label_breaks_between_characters_or_at_spaces_never_inside_a_latin_word():
+    label = charts.wrap(
+        i18n.said(
+            "{basis} ({cited})",
+            "{basis}（{cited}）",
+            basis=Said("total funding", "资金总额"),
+            cited="3D Printing Industry, 2019",
+        ),
+        24,
+    )
+    assert label.zh == "资金总额（3D Printing\nIndustry, 2019）"
+    bracket = charts.wrap(
+        Said("programme budget announced before launch (London)", "启动前公布的项目预算（London Borough）"), 24
+    )
+    assert not any(line.endswith("（") for line in bracket.zh.split("\n"))
