@@ -43,8 +43,8 @@ VOCABULARY = [
     _("book (computed)"), _("book (scored)"), _("case"), _("city policy"), _("research"),
     # the strands of the concept's milestones (data/theory/milestones.csv)
     _("participation"), _("coproduction"), _("governance"), _("community planning"),
-    # how exact a funding figure is (funding.csv's qualifier)
-    _("exact"), _("at least"), _("about"),
+    # who gave the money for a total, and how exact a funding figure is (funding.csv)
+    _("all funders"), _("exact"), _("at least"), _("about"),
 ]  # fmt: skip
 
 
