@@ -45,6 +45,14 @@ VOCABULARY = [
     _("participation"), _("coproduction"), _("governance"), _("community planning"),
     # who gave the money for a total, and how exact a funding figure is (funding.csv)
     _("all funders"), _("exact"), _("at least"), _("about"),
+    # the kinds of a figure (metrics.csv), of a platform's element (platform.csv) and of a project
+    # (projects.csv, the kinds so far)
+    _("reported"), _("target"), _("estimate"), _("census"), _("ranking"),
+    _("team"), _("space"), _("ideas"), _("money"), _("rules"), _("data"), _("tools"),
+    _("event"), _("programme"), _("policy"), _("service"),
+    # the relationship each definition of co-production requires (definitions.csv)
+    _("any joint input"), _("active involvement"), _("regular and long-term"), _("equal and reciprocal"),
+    _("umbrella concept"),
 ]  # fmt: skip
 
 
