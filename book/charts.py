@@ -468,14 +468,15 @@ def case_map(cases, title: str, description: str, width: int = 320):
     )
     world_map = (land + dots).properties(width=width, height=round(width * 0.49))
     listing = (
-        alt.Chart(cases.assign(name=cases.case.map(lambda name: wrap(name, 40))))
+        # `listed`, not `name`, which the Chinese variant keeps as code (book.i18n.CODE_KEYS)
+        alt.Chart(cases.assign(listed=cases.case.map(lambda name: wrap(name, 40))))
         .transform_filter(match)
         .transform_window(row="row_number()", sort=[alt.SortField("case")])
         .mark_text(align="left", baseline="middle", fontSize=12, cursor="pointer", color=PALETTE[0], lineBreak="\n")
         .encode(
             x=alt.value(0),
             y=alt.Y("row:O", axis=None),
-            text="name:N",
+            text="listed:N",
             href=alt.Href("chapter:N"),
             tooltip=case_tooltip(),
         )
@@ -584,9 +585,15 @@ def scale_strip(scales, chosen: list[str], title: str, description: str, width: 
 def stage_share_heatmap(shares, title: str, description: str):
     """For each of the article's four participant types and each stage, the share of all cases in
     which the type contributes or leads (level 2 or 3 of the book's coding)."""
-    frame = shares.drop(columns="case_ids").assign(  # the chart needs the counts, not the lists
-        percent=(shares.share * 100).round().astype(int).astype(str) + "%",
-        type_label=shares.type.map(lambda t: wrap(t, 12)),
+    # The counts, not the lists; a field is not called `type`, which the Chinese variant keeps as
+    # code (book.i18n.CODE_KEYS), so that its values are translated.
+    frame = (
+        shares.drop(columns="case_ids")
+        .assign(
+            percent=(shares.share * 100).round().astype(int).astype(str) + "%",
+            type_label=shares.type.map(lambda t: wrap(t, 12)),
+        )
+        .rename(columns={"type": "actor_type"})
     )
     base = alt.Chart(frame).encode(
         x=alt.X("stage:N", title=_("Stage of production"), sort=schema.stage_order(), axis=alt.Axis(labelAngle=-45)),
@@ -600,7 +607,7 @@ def stage_share_heatmap(shares, title: str, description: str):
             legend=alt.Legend(format=".0%", direction="horizontal", gradientLength=160),
         ),
         tooltip=[
-            alt.Tooltip("type:N", title=_("Actor type")),
+            alt.Tooltip("actor_type:N", title=_("Actor type")),
             alt.Tooltip("stage:N", title=_("Stage")),
             alt.Tooltip("cases:Q", title=_("Cases")),
             alt.Tooltip("share:Q", title=_("Share"), format=".0%"),

@@ -413,3 +413,19 @@ def test_a_chinese_label_breaks_between_characters_or_at_spaces_never_inside_a_l
         Said("programme budget announced before launch (London)", "启动前公布的项目预算（London Borough）"), 24
     )
     assert not any(line.endswith("（") for line in bracket.zh.split("\n"))
+
+
+def test_no_chart_data_field_is_named_as_code():
+    """translated_spec keeps the values of keys such as `type` and `name` as code: a dataset's
+    field so named would stay English in the Chinese edition."""
+    cases = compare.overview()
+    specs = [
+        charts.case_map(cases, title=_("Case"), description=_("Case")).to_dict(),
+        charts.stage_share_heatmap(compare.stage_shares(), title=_("Case"), description=_("Case")).to_dict(),
+    ]
+    for spec in specs:
+        for rows in i18n.translated_spec(spec)["datasets"].values():
+            if isinstance(rows, list):
+                assert not {field for row in rows for field in row} & i18n.CODE_KEYS
+    listed = [r for rows in i18n.translated_spec(specs[0])["datasets"].values() if isinstance(rows, list) for r in rows]
+    assert {r["listed"] for r in listed if "listed" in r} == {"巴金-达格纳姆区", "丰泉古井", "创智农园"}
