@@ -429,3 +429,14 @@ def test_no_chart_data_field_is_named_as_code():
                 assert not {field for row in rows for field in row} & i18n.CODE_KEYS
     listed = [r for rows in i18n.translated_spec(specs[0])["datasets"].values() if isinstance(rows, list) for r in rows]
     assert {r["listed"] for r in listed if "listed" in r} == {"巴金-达格纳姆区", "丰泉古井", "创智农园"}
+
+
+def test_a_notebook_that_uses_the_codes_catalogue_records_it(tmp_path, monkeypatch):
+    """A changed translation re-runs the chapters that show it (book.reads)."""
+    from book import reads
+
+    log = tmp_path / "reads.jsonl"
+    monkeypatch.setenv(reads.LOG_VARIABLE, str(log))
+    _("Stage")
+    _("Case")
+    assert [e["path"] for e in reads.read_log(log)] == [str(i18n.catalogue_path().resolve())]
