@@ -20,7 +20,7 @@ ACTOR_COLUMNS = {
     "role": _("Role"),
     "source": _("Source"),
 }
-TRACKS = ["case", "city policy", "research"]
+TRACKS = [_("case"), _("city policy"), _("research")]
 
 
 def actor_table(case, caption: str):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import math
 import re
 import textwrap
 
@@ -200,9 +201,46 @@ alt.renderers.enable(
 )
 
 
+def _wrap_zh(text: str, width: int, most_lines: int) -> str:
+    """Chinese on lines about `width` Latin letters wide, a Han character taking the room of two,
+    in lines of even length and no more of them than `most_lines` (the English label's, so the
+    chart keeps its size): Chinese has no spaces to break at, so a line breaks between Han
+    characters (never before a closing mark) or at a space, never inside a Latin word."""
+    if not HAN.search(text):
+        return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+    # a Latin word, a space or one Han character, with any opening mark before it (never at a line's end)
+    tokens = re.findall(rf"\s+|[{NO_LINE_END}]*(?:[^\s{WIDE}]+|.)", text)
+    sizes = [sum(2 if HAN.match(c) else 1 for c in token) for token in tokens]
+    count = max(min(math.ceil(sum(sizes) / width), most_lines), 1)
+    room = math.ceil(sum(sizes) / count)
+    while True:
+        lines, line, used = [], "", 0
+        for token, size in zip(tokens, sizes):
+            if line.strip() and used + size > room and token[0] not in NO_LINE_START and not token.isspace():
+                lines.append(line.strip())
+                line, used = "", 0
+            line, used = line + token, used + size
+        lines.append(line.strip())
+        if len(lines) <= count:
+            return "\n".join(lines)
+        room += 1
+
+
+WIDE = "\u2e80-\u9fff\uff00-\uffef\u2018\u2019\u201c\u201d"  # Han characters, Chinese punctuation and quotes
+HAN = re.compile(f"[{WIDE}]")
+NO_LINE_START = "，。、；：！？）》」”’"
+NO_LINE_END = "（《「“‘"
+
+
 def wrap(text: str, width: int) -> str:
-    """Break a long label into lines (an axis shows them with LINES as its labelExpr)."""
-    return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
+    """Break a long label into lines (an axis shows them with LINES as its labelExpr). A label
+    whose Chinese is known is a Said, its Chinese on lines too (_wrap_zh), so the Chinese edition
+    shows it (book.i18n)."""
+    lines = "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
+    zh_text = i18n.chinese(text)
+    if zh_text == str(text):
+        return lines
+    return i18n.Said(lines, _wrap_zh(zh_text, width, lines.count("\n") + 1))
 
 
 # An axis's labelExpr that shows labels made by wrap() on several lines.
@@ -227,11 +265,16 @@ def described(chart: alt.TopLevelMixin, title: str, description: str) -> alt.Top
     return chart
 
 
+def line_count(label) -> int:
+    """How many lines a label made by wrap() takes, in whichever language has more."""
+    return max(str(label).count("\n"), i18n.chinese(label).count("\n")) + 1
+
+
 def band_height(labels, step: int = 26, line: int = 15) -> int:
     """The height in pixels of a band axis with these labels (made by wrap()), a step per label,
     each step tall enough for its longest label's lines."""
     labels = list(dict.fromkeys(labels))
-    lines = max(str(label).count("\n") + 1 for label in labels)
+    lines = max(line_count(label) for label in labels)
     return len(labels) * max(step, lines * line + 8)
 
 
@@ -253,12 +296,21 @@ def cited(sources) -> str:
     return "; ".join(dict.fromkeys(labels))
 
 
+def short_actor_names(actors) -> list:
+    """Each actor's name up to any bracket, with its Chinese name (actors.csv's name_zh) where
+    it has one: 'Clover Nature School (...)' -> Said('Clover Nature School', '四叶草堂')."""
+    return [
+        i18n.Said(short, zh) if isinstance(zh, str) and zh else short
+        for short, zh in zip(actors.name_en.str.split("(").str[0].str.strip(), actors.name_zh)
+    ]
+
+
 def stage_heatmap(stages, actors, title: str, description: str, width="container"):
     """Actor × stage-of-production heatmap on the shared 0–3 scale (the book's coding).
 
     As wide as the text column by default; inside a concatenation give a step, e.g. alt.Step(30).
     """
-    names = dict(zip(actors.actor_id, actors.name_en.str.split("(").str[0].str.strip()))
+    names = dict(zip(actors.actor_id, short_actor_names(actors)))
     frame = stages.assign(
         actor=stages.actor_id.map(names).fillna(stages.actor_id),
         involvement=stages.level.map(LEVEL_LABELS),
@@ -309,12 +361,17 @@ ASSESSMENT_COLOURS = {"shown": "#08306b", "partly shown": "#4292c6", "not shown"
 SHARE_SCHEME = "blues"
 
 
+def control_name(label: str) -> i18n.Said:
+    """A control's name as the page shows it, a space before the control, in both languages."""
+    return i18n.said("{label} ", "{label} ", label=label)
+
+
 def _select(name: str, label: str, options: list[str], any_label: str) -> alt.Parameter:
     """A drop-down list of `options` with a first entry for all of them (its value is null)."""
     return alt.param(
         name=name,
         value=None,
-        bind=alt.binding_select(options=[None, *options], labels=[any_label, *options], name=label),
+        bind=alt.binding_select(options=[None, *options], labels=[any_label, *options], name=control_name(label)),
     )
 
 
@@ -323,16 +380,20 @@ def case_filters(cases) -> tuple[list, str]:
     a name, and the Vega expression that holds for a case (`datum`) matching all of them."""
     first, last = int(cases.start.min()), int(cases.start.max())
     params = [
-        _select("country", "Country ", sorted(cases.country.unique()), "All countries"),
-        _select("status", "Status ", list(STATUS_COLOURS), "Any status"),
-        _select("focus", "Service focus ", list(FOCUS_SHAPES), "Any focus"),
+        _select("country", _("Country"), sorted(cases.country.unique()), _("All countries")),
+        _select("status", _("Status"), list(STATUS_COLOURS), _("Any status")),
+        _select("focus", _("Service focus"), list(FOCUS_SHAPES), _("Any focus")),
         alt.param(
             name="since",
             value=first,
-            bind=alt.binding_range(min=first, max=max(last, first + 1), step=1, name="Started in or after "),
+            bind=alt.binding_range(
+                min=first, max=max(last, first + 1), step=1, name=control_name(_("Started in or after"))
+            ),
         ),
         alt.param(
-            name="search", value="", bind=alt.binding(input="search", placeholder="part of a name", name="Find a case ")
+            name="search",
+            value="",
+            bind=alt.binding(input="search", placeholder="part of a name", name=control_name(_("Find a case"))),
         ),
     ]
     match = (
@@ -343,13 +404,22 @@ def case_filters(cases) -> tuple[list, str]:
     return params, match
 
 
-def _match_count(frame, match: str, width, what: str = "cases match the choices below"):
+# The line above the controls' charts, a template each language fills in its own order: the
+# Chinese variant of the chart swaps the quoted template for its Chinese (book.i18n).
+MATCH_COUNT = i18n.Said(
+    "{matched} of {total} cases match the choices below", "{total}个案例中有{matched}个符合下方的选择"
+)
+
+
+def _match_count(frame, match: str, width, what: str = MATCH_COUNT):
     """A line that counts the cases matching the controls: 'n of N cases match ...'."""
     return (
         alt.Chart(frame)
         .transform_calculate(matched=f"({match}) ? 1 : 0")
         .transform_aggregate(matched="sum(matched)", total="count()")
-        .transform_calculate(label=f"datum.matched + ' of ' + datum.total + ' {what}'")
+        .transform_calculate(
+            label=f"replace(replace('{what}', '{{matched}}', '' + datum.matched), '{{total}}', '' + datum.total)"
+        )
         .mark_text(align="left", baseline="middle", fontSize=12)
         .encode(x=alt.value(0), y=alt.value(8), text="label:N")
         .properties(width=width, height=16)
@@ -404,20 +474,21 @@ def case_map(cases, title: str, description: str, width: int = 320):
     )
     world_map = (land + dots).properties(width=width, height=round(width * 0.49))
     listing = (
-        alt.Chart(cases.assign(name=cases.case.map(lambda name: wrap(name, 40))))
+        # `listed`, not `name`, which the Chinese variant keeps as code (book.i18n.CODE_KEYS)
+        alt.Chart(cases.assign(listed=cases.case.map(lambda name: wrap(name, 40))))
         .transform_filter(match)
         .transform_window(row="row_number()", sort=[alt.SortField("case")])
         .mark_text(align="left", baseline="middle", fontSize=12, cursor="pointer", color=PALETTE[0], lineBreak="\n")
         .encode(
             x=alt.value(0),
             y=alt.Y("row:O", axis=None),
-            text="name:N",
+            text="listed:N",
             href=alt.Href("chapter:N"),
             tooltip=case_tooltip(),
         )
         .properties(
             width=width,
-            height=alt.Step(20 * max(str(n).count("\n") + 1 for n in cases.case.map(lambda n: wrap(n, 40)))),
+            height=alt.Step(20 * max(line_count(n) for n in cases.case.map(lambda n: wrap(n, 40)))),
         )
     )
     chart = alt.vconcat(_match_count(cases, match, width), world_map, listing, spacing=8).add_params(*params)
@@ -479,11 +550,12 @@ def scale_strip(scales, chosen: list[str], title: str, description: str, width: 
     bar from the lowest to the highest figure any source gives (dots at its ends), in their own
     colour; every other case is a grey tick at the middle of its range, all on one line."""
     names = {row.case_id: row.case for row in scales.drop_duplicates("case_id").itertuples()}
-    order = [names[c] for c in chosen] + ["other cases"]
+    others = _("other cases")
+    order = [names[c] for c in chosen] + [others]
     frame = scales.dropna(subset=["low"]).assign(
-        measure=lambda d: d.measure.str.capitalize(),
+        measure=lambda d: d.measure.map(lambda m: i18n.Said(m.capitalize(), i18n.chinese(m))),
         middle=lambda d: (d.low * d.high) ** 0.5,
-        group=lambda d: d.case_id.map(lambda c: names[c] if c in chosen else "other cases"),
+        group=lambda d: d.case_id.map(lambda c: names[c] if c in chosen else others),
         row=lambda d: d.case_id.map(lambda c: chosen.index(c) if c in chosen else len(chosen)),
     )
     log_x = dict(scale=alt.Scale(type="log"), axis=alt.Axis(format=",~g", tickCount=4, title=None))
@@ -519,9 +591,15 @@ def scale_strip(scales, chosen: list[str], title: str, description: str, width: 
 def stage_share_heatmap(shares, title: str, description: str):
     """For each of the article's four participant types and each stage, the share of all cases in
     which the type contributes or leads (level 2 or 3 of the book's coding)."""
-    frame = shares.drop(columns="case_ids").assign(  # the chart needs the counts, not the lists
-        percent=(shares.share * 100).round().astype(int).astype(str) + "%",
-        type_label=shares.type.map(lambda t: wrap(t, 12)),
+    # The counts, not the lists; a field is not called `type`, which the Chinese variant keeps as
+    # code (book.i18n.CODE_KEYS), so that its values are translated.
+    frame = (
+        shares.drop(columns="case_ids")
+        .assign(
+            percent=(shares.share * 100).round().astype(int).astype(str) + "%",
+            type_label=shares.type.map(lambda t: wrap(t, 12)),
+        )
+        .rename(columns={"type": "actor_type"})
     )
     base = alt.Chart(frame).encode(
         x=alt.X("stage:N", title=_("Stage of production"), sort=schema.stage_order(), axis=alt.Axis(labelAngle=-45)),
@@ -535,7 +613,7 @@ def stage_share_heatmap(shares, title: str, description: str):
             legend=alt.Legend(format=".0%", direction="horizontal", gradientLength=160),
         ),
         tooltip=[
-            alt.Tooltip("type:N", title=_("Actor type")),
+            alt.Tooltip("actor_type:N", title=_("Actor type")),
             alt.Tooltip("stage:N", title=_("Stage")),
             alt.Tooltip("cases:Q", title=_("Cases")),
             alt.Tooltip("share:Q", title=_("Share"), format=".0%"),
@@ -621,7 +699,7 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
     drop-down list per place picks its case; `chosen` are shown until the reader picks others."""
     names = dict(zip(cases.case_id, cases.case))
     ids = list(cases.case_id)
-    actor_names = actors.assign(short=actors.name_en.str.split("(").str[0].str.strip())
+    actor_names = actors.assign(short=short_actor_names(actors))
     short = dict(zip(zip(actor_names.case_id, actor_names.actor_id), actor_names.short))
     stages = matrix.assign(
         actor=[short.get(key, key[1]) for key in zip(matrix.case_id, matrix.actor_id)],
@@ -630,7 +708,7 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
     )[["case_id", "actor", "stage", "level", "involvement", "evidence", "cited"]]
     stages["actor_label"] = stages.actor.map(lambda name: wrap(name, 17))
     # One step for every case's heatmap: tall enough for the longest actor's name in any case.
-    lines = max((str(label).count("\n") + 1 for label in stages.actor_label), default=1)
+    lines = max((line_count(label) for label in stages.actor_label), default=1)
     step = max(40, lines * 15 + 8)
     bottleneck_order = list(dict.fromkeys(bottlenecks.name_en.map(lambda n: wrap(n, 22))))
     judged = bottlenecks.assign(
@@ -643,7 +721,7 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
     dimension_order = [wrap(d, 22) for d in DEPTH_DIMENSIONS]
     scored = depth.assign(
         dimension_label=depth.dimension.map(lambda d: wrap(d, 22)),
-        score_text=depth.score.astype(str) + " of 3",
+        score_text=depth.score.map(lambda n: i18n.said("{n} of 3", "{n}分（满分3分）", n=int(n))),
         basis=depth.basis.str.replace(r"\[([^\]]+)\]$", lambda m: f"({cited(m.group(1))})", regex=True),
     )[["case_id", "dimension", "dimension_label", "score", "score_text", "basis", "coded_by"]]
     slots, params = [], []
@@ -653,7 +731,11 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
             alt.param(
                 name=name,
                 value=default,
-                bind=alt.binding_select(options=ids, labels=[names[c] for c in ids], name=f"Case {index + 1} "),
+                bind=alt.binding_select(
+                    options=ids,
+                    labels=[names[c] for c in ids],
+                    name=i18n.said("Case {n} ", "案例{n} ", n=index + 1),
+                ),
             )
         )
         mine = f"datum.case_id == {name}"

@@ -37,8 +37,22 @@ VOCABULARY = [
     _("co-commissioning"), _("co-design"), _("co-delivery"), _("co-assessment"),
     # the measures of scale
     _("population"), _("area (km²)"), _("density (people per km²)"),
-    # the countries of the cases so far (another country stays in English until added here)
-    _("China"), _("United Kingdom"),
+    # the countries and cities of the cases so far (another stays in English until added here)
+    _("China"), _("United Kingdom"), _("London"), _("Changsha"), _("Shanghai"),
+    # who coded a depth score, and the tracks of the cases' timelines
+    _("book (computed)"), _("book (scored)"), _("case"), _("city policy"), _("research"),
+    # the strands of the concept's milestones (data/theory/milestones.csv)
+    _("participation"), _("coproduction"), _("governance"), _("community planning"),
+    # who gave the money for a total, and how exact a funding figure is (funding.csv)
+    _("all funders"), _("exact"), _("at least"), _("about"),
+    # the kinds of a figure (metrics.csv), of a platform's element (platform.csv) and of a project
+    # (projects.csv, the kinds so far)
+    _("reported"), _("target"), _("estimate"), _("census"), _("ranking"),
+    _("team"), _("space"), _("ideas"), _("money"), _("rules"), _("data"), _("tools"),
+    _("event"), _("programme"), _("policy"), _("service"),
+    # the relationship each definition of co-production requires (definitions.csv)
+    _("any joint input"), _("active involvement"), _("regular and long-term"), _("equal and reciprocal"),
+    _("umbrella concept"),
 ]  # fmt: skip
 
 
@@ -54,29 +68,45 @@ def bottleneck_names() -> dict[str, Said]:
     return {b: Said(en, zh) for b, en, zh in zip(theory.bottleneck_id, theory.name_en, theory.name_zh)}
 
 
-# A Chinese case name is shortened where a delimiter or the neighbourhood's name ends its place:
-# 伦敦巴金-达格纳姆区“每人每天行动” -> 伦敦巴金-达格纳姆区, 长沙市丰泉古井社区儿童友好共建 -> 长沙市丰泉古井社区.
+# A Chinese case name is shortened as the prose names the case: up to a delimiter, without its
+# city in front and without the neighbourhood's 社区 where more follows it:
+# 伦敦巴金-达格纳姆区“每人每天行动” -> 巴金-达格纳姆区, 长沙市丰泉古井社区儿童友好共建 -> 丰泉古井,
+# 上海创智农园 -> 创智农园.
 ZH_NAME_ENDS = ("“", "：", ":", "（", "(", "—")
 ZH_PLACE_ENDS = ("社区",)
 
 
-def _short_zh(name: str) -> str:
+def _short_zh(name: str, city: str = "") -> str:
     for end in ZH_NAME_ENDS:
         if end in name[1:]:
             name = name[: name.index(end, 1)]
+    for prefix in (f"{city}市", city) if city else ():
+        if name.startswith(prefix) and len(name) - len(prefix) >= 2:
+            name = name[len(prefix) :]
+            break
     for end in ZH_PLACE_ENDS:
         where = name.find(end)
-        if where > 0 and len(name) - where - len(end) >= 2:  # a place with more after it
-            name = name[: where + len(end)]
+        if where >= 2 and len(name) - where - len(end) >= 2:  # a place with more after it
+            name = name[:where]
     return name.strip()
 
 
 def short_name(case_id: str) -> Said:
     """The case's English name up to any colon: 'Barking and Dagenham'; in Chinese, its Chinese
-    name's place (_short_zh), or the English where the case has no Chinese name."""
-    name = data.case_profile(case_id)["name"]
+    name shortened as the prose has it (_short_zh), or the English where the case has no Chinese name."""
+    profile = data.case_profile(case_id)
+    name = profile["name"]
     en = name["en"].split(":")[0]
-    return Said(en, _short_zh(name.get("zh") or "") or en)
+    city = chinese(profile["place"].get("city") or "")
+    return Said(en, _short_zh(name.get("zh") or "", "" if city == profile["place"].get("city") else city) or en)
+
+
+def place_name(place: dict) -> Said:
+    """'London Borough of Barking and Dagenham, London, United Kingdom'; in Chinese country and city
+    (英国伦敦), as far as their Chinese is known."""
+    parts = [place.get("area_name"), place.get("city"), place.get("country")]
+    zh = "".join(chinese(p) for p in (place.get("country"), place.get("city")) if p)
+    return Said(", ".join(p for p in parts if p), zh)
 
 
 def _span(values: pd.Series) -> tuple[float, float]:
@@ -122,7 +152,7 @@ def profiles() -> pd.DataFrame:
             {
                 "case_id": case_id,
                 "case": short_name(case_id),
-                "place": ", ".join(p for p in (place.get("area_name"), place.get("city"), place.get("country")) if p),
+                "place": place_name(place),
                 "period": said(
                     "{start}–{end}", "{start}–{end}", start=period["start"], end=period.get("end") or ONGOING
                 ),
@@ -225,7 +255,7 @@ def depth_scores() -> pd.DataFrame:
                     "文章所列4类参与者中的{present}类",
                     present=present,
                 ),
-                "coded_by": "book (computed)",
+                "coded_by": _("book (computed)"),
             }
         )
         stages_total = len(schema.stage_order())
@@ -240,7 +270,7 @@ def depth_scores() -> pd.DataFrame:
                     shared=shared,
                     total=stages_total,
                 ),
-                "coded_by": "book (computed)",
+                "coded_by": _("book (computed)"),
             }
         )
         for row in depth[depth.case_id == case_id].itertuples():
@@ -250,7 +280,7 @@ def depth_scores() -> pd.DataFrame:
                     "dimension": row.dimension,
                     "score": int(row.score),
                     "basis": f"{row.evidence} [{row.source}]",
-                    "coded_by": "book (scored)",
+                    "coded_by": _("book (scored)"),
                 }
             )
     return pd.DataFrame(rows, columns=["case_id", "dimension", "score", "basis", "coded_by"])
@@ -345,8 +375,8 @@ def which_cases(case_ids: list[str], listed: int = 4) -> Said:
     """A phrase naming which cases of the book a finding covers, true at any number of cases.
 
     'all three cases' (全部三个案例), 'none of the cases' (没有任何案例), 'KIC Garden, Shanghai'
-    (上海创智农园), 'Barking and Dagenham and KIC Garden, Shanghai (two of three cases)'
-    (伦敦巴金-达格纳姆区和上海创智农园（三个案例中的两个）); beyond `listed` cases only the count.
+    (创智农园), 'Barking and Dagenham and KIC Garden, Shanghai (two of three cases)'
+    (巴金-达格纳姆区和创智农园（三个案例中的两个）); beyond `listed` cases only the count.
     """
     total = len(data.case_ids())
     n = len(case_ids)
@@ -423,9 +453,18 @@ def overview() -> pd.DataFrame:
                 "period": found.loc[case_id, "period"],
                 "population": found.loc[case_id, "population"],
                 "depth_total": int(totals[case_id]),
-                "depth": "; ".join(
-                    f"{dimension} {int(scores[dimension]) if dimension in scores else 'unknown'}"
-                    for dimension in DEPTH_DIMENSIONS
+                "depth": join_said(
+                    [
+                        said(
+                            "{dimension} {score}",
+                            "{dimension}{score}",
+                            dimension=_(dimension),
+                            score=int(scores[dimension]) if dimension in scores else _("unknown"),
+                        )
+                        for dimension in DEPTH_DIMENSIONS
+                    ],
+                    "; ",
+                    "；",
                 ),
                 "chapter": f"../cases/{case_id}.html",
                 "latitude": location.get("latitude"),

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from book import csvfile, paths, reads, schema
+from book import csvfile, i18n, paths, reads, schema
 
 _PANDAS_TYPES = {"integer": "Int64", "year": "Int64", "number": "Float64", "boolean": "boolean"}
 
@@ -65,6 +65,33 @@ def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         else:
             columns[name] = values.astype("string")
     return pd.DataFrame(columns, index=frame.index)
+
+
+def chinese_columns(frame: pd.DataFrame) -> dict[str, str]:
+    """Each column that has a Chinese counterpart, and that counterpart: `stage` -> `stage_zh`,
+    `name_en` -> `name_zh`, and a `name_zh` with no `name_en` belongs to the first column
+    (`project` -> `name_zh`, `paradigm` -> `name_zh`)."""
+    pairs = {}
+    for column in frame.columns:
+        if not column.endswith("_zh"):
+            continue
+        base = column.removesuffix("_zh")
+        for english in (base, f"{base}_en", *([frame.columns[0]] if base == "name" else [])):
+            if english in frame.columns and english != column:
+                pairs[english] = column
+                break
+    return pairs
+
+
+def register_chinese(frame: pd.DataFrame) -> pd.DataFrame:
+    """Tell the Chinese edition the Chinese of the table's words (book.i18n): each value of a
+    column with a Chinese counterpart (chinese_columns) is a Said, so a chart or table that
+    shows it shows its Chinese there. Returns the frame, unchanged."""
+    for english, column in chinese_columns(frame).items():
+        for en, zh in zip(frame[english], frame[column]):
+            if isinstance(en, str) and isinstance(zh, str) and en and zh:
+                i18n.Said(en, zh)
+    return frame
 
 
 # (path, table or "yaml") -> (the file's bytes, None when it is missing; what they parsed to).
@@ -127,12 +154,15 @@ def _parse_table(raw: bytes | None, path: Path, table: str) -> pd.DataFrame:
 
 def _table(path: Path, table: str) -> pd.DataFrame:
     reads.record(path)  # a missing file too: the page re-runs when it appears
-    return _parse_once(path, table, lambda raw: _parse_table(raw, path, table))
+    frame = _parse_once(path, table, lambda raw: _parse_table(raw, path, table))
+    # On every read, parsed now or kept: each notebook's kernel learns the table's Chinese.
+    return register_chinese(frame)
 
 
 def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
     """A CSV typed by the schema of its table (the file's stem unless named); empty when the
-    file does not exist. The file is read by the book's one rule (book.csvfile)."""
+    file does not exist. The file is read by the book's one rule (book.csvfile). The Chinese of
+    its words, where it has a Chinese column, is registered (register_chinese)."""
     return _table(path, table or path.stem).copy()
 
 

@@ -12,10 +12,11 @@ Chinese edition prefers (book/build/i18n.py) and every other reader of a noteboo
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 
-from book import paths
+from book import paths, reads
 
 ZH = "zh-Hans"
 CATALOGUE = "book"  # locales/zh_CN/LC_MESSAGES/book.po
@@ -68,6 +69,7 @@ def chinese(value) -> str:
     if isinstance(value, Said):
         return value.zh
     text = str(value)
+    _record_catalogue()
     return _CHINESE.get(text, catalogue().get(text, text))
 
 
@@ -79,10 +81,26 @@ def said(en: str, zh_text: str, **values) -> Said:
     return Said(en.format(**values), zh_text.format(**{k: chinese(v) for k, v in values.items()}))
 
 
+def catalogue_path():
+    return paths.root() / "locales" / "zh_CN" / "LC_MESSAGES" / f"{CATALOGUE}.po"
+
+
+_RECORDED_FOR: list[str | None] = [None]  # the read log (book.reads) the catalogue is recorded in
+
+
+def _record_catalogue() -> None:
+    """Record the code's catalogue as read by the notebook that runs (once a notebook), so that a
+    changed translation re-runs the chapters that show it."""
+    log = os.environ.get(reads.LOG_VARIABLE)
+    if log and log != _RECORDED_FOR[0]:
+        reads.record(catalogue_path())
+        _RECORDED_FOR[0] = log
+
+
 @cache
 def catalogue() -> dict[str, str]:
     """The code's catalogue: English message to Chinese (empty until translated)."""
-    path = paths.root() / "locales" / "zh_CN" / "LC_MESSAGES" / f"{CATALOGUE}.po"
+    path = catalogue_path()
     if not path.exists():
         return {}
     from babel.messages.pofile import read_po
@@ -93,6 +111,7 @@ def catalogue() -> dict[str, str]:
 
 def _(message: str) -> Said:
     """A fixed word or phrase of the code, in English, with its Chinese from the code's catalogue."""
+    _record_catalogue()
     return Said(message, catalogue().get(message, message))
 
 
@@ -161,7 +180,8 @@ def translated_spec(spec, key: str | None = None):
                 out[name] = _chinese_expression(value)
             elif name == "bind" and isinstance(value, dict):  # a control: its label and options are words
                 out[name] = {
-                    k: translated_spec(v) if k in ("name", "options", "labels") else v for k, v in value.items()
+                    k: translated_spec(v) if k in ("name", "options", "labels", "placeholder") else v
+                    for k, v in value.items()
                 }
             elif name in CODE_KEYS:
                 out[name] = value

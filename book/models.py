@@ -16,6 +16,19 @@ import math
 
 import numpy as np
 
+from book.i18n import _
+
+# The labels of the models' parameters (data/theory/model_parameters.csv, its `label` column) in
+# both languages, for the controls and legends of the models' charts: a label not listed here
+# stays in English in the Chinese edition.
+LABELS = [
+    _("Perfect substitutes"), _("Substitutes"), _("Complements"), _("Strong complements"),
+    _("Citizen time costs half as much as staff time"), _("Citizen time costs the same as staff time"),
+    _("Citizen time costs twice as much as staff time"),
+    _("Volunteering costs a tenth of the benefit"), _("Volunteering costs a quarter of the benefit"),
+    _("Volunteering costs half the benefit"), _("Volunteering costs three quarters of the benefit"),
+]  # fmt: skip
+
 # ---------------------------------------------------------------- co-production function
 
 

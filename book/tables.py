@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import pandas as pd
 from IPython.display import HTML
 
-from book import bib, i18n, paths
+from book import bib, data, i18n, paths
 
 UNKNOWN = "unknown"
 # A table's words in Chinese, for its Chinese variant (book.i18n): the rest from the catalogue.
@@ -141,6 +141,9 @@ def show_table(
     links = links or {}
     addresses = {column: list(frame[source]) for column, source in links.items()}
     columns = columns or {c: c for c in frame.columns}
+    # A column shown beside its Chinese counterpart (name_en beside name_zh) is the English name,
+    # and stays English in the Chinese variant too.
+    beside_chinese = {c for c, zh in data.chinese_columns(frame).items() if zh in columns}
     code = set(code)
     frame = frame[list(columns)]
     library = bib.load()
@@ -168,6 +171,8 @@ def show_table(
             return f"<code>{text}</code>" if code_headers else text
 
         def cell(value, column: str) -> str:
+            if column in beside_chinese and language == "zh" and not pd.isna(value):
+                return _cell_html(value, column, library, "en")
             if column in code and not (value is None or pd.isna(value)):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)  # as the CSV has it

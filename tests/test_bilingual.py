@@ -96,9 +96,9 @@ def test_names_are_joined_in_each_language():
 def test_short_names_in_chinese():
     names = {c: compare.short_name(c) for c in data.case_ids()}
     assert names["barking-dagenham"] == "Barking and Dagenham"
-    assert names["barking-dagenham"].zh == "伦敦巴金-达格纳姆区"
-    assert names["fengquan-gujing"].zh == "长沙市丰泉古井社区"
-    assert names["kic-garden"].zh == "上海创智农园"
+    assert names["barking-dagenham"].zh == "巴金-达格纳姆区"
+    assert names["fengquan-gujing"].zh == "丰泉古井"
+    assert names["kic-garden"].zh == "创智农园"
     assert compare._short_zh("某村：一个试点") == "某村"
 
 
@@ -292,3 +292,151 @@ def test_the_catalogue_names_the_stages_as_the_data_does():
     """A stage's Chinese in a table or description is production_stages.csv's stage_zh."""
     stages = data.theory_table("production_stages")
     assert {s: i18n.catalogue().get(s) for s in stages.stage} == dict(zip(stages.stage, stages.stage_zh))
+
+
+# ------------------------------------------------------------------ the data's words in Chinese
+
+HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def test_a_tables_chinese_columns_are_registered_when_read():
+    """Reading a table with a Chinese column teaches the kernel its words (book.data)."""
+    arnstein = data.theory_table("arnstein")
+    assert data.chinese_columns(arnstein) == {"name_en": "name_zh", "group": "group_zh"}
+    assert i18n.chinese("Manipulation") == "操纵" and i18n.chinese("nonparticipation") == "非参与"
+    actors = data.case_table("kic-garden", "actors")
+    assert i18n.chinese(actors.name_en.iloc[0]) == actors.name_zh.iloc[0]
+    projects = data.case_table("kic-garden", "projects")
+    assert data.chinese_columns(projects) == {"project": "name_zh"}
+
+
+def test_the_heatmaps_chinese_has_chinese_stages_and_actors_in_its_data():
+    case = data.case("barking-dagenham")
+    spec = charts.stage_heatmap(case.stages, case.actors, title=_("Stage"), description=_("Stage")).to_dict()
+    chinese = i18n.translated_spec(spec)
+    rows = next(iter(chinese["datasets"].values()))
+    english_rows = next(iter(spec["datasets"].values()))
+    assert {row["stage"] for row in rows} <= set(data.theory_table("production_stages").stage_zh)
+    assert {row["actor"] for row in rows} <= set(case.actors.name_zh)
+    assert all(HAN.search(row["actor_label"]) and HAN.search(row["involvement"]) for row in rows)
+    assert [r["level"] for r in rows] == [r["level"] for r in english_rows]  # the same numbers
+    # the axis's order lists the labels the data has
+    assert set(chinese["layer"][0]["encoding"]["y"]["sort"]) == {row["actor_label"] for row in rows}
+    assert spec["height"] == charts.band_height([r["actor_label"] for r in english_rows], step=40)
+
+
+def test_a_chinese_label_wraps_within_the_english_lines():
+    label = charts.wrap(
+        i18n.Said("Child-Friendly City Research Lab of Hunan University", "湖南大学儿童友好城市研究室"), 17
+    )
+    assert str(label) == "Child-Friendly\nCity Research Lab\nof Hunan\nUniversity"
+    assert label.zh.replace("\n", "") == "湖南大学儿童友好城市研究室"
+    assert all(len(line) <= 9 for line in label.zh.split("\n"))
+    assert charts.line_count(label) == 4
+    short = charts.wrap(i18n.Said("A long name in English words", "一个非常非常非常长的中文名字没有空格"), 30)
+    assert "\n" not in short.zh  # never more lines than the English: the chart keeps its size
+    assert charts.wrap("no Chinese known here", 8) == "no\nChinese\nknown\nhere"
+
+
+def test_a_filters_options_and_the_data_it_filters_are_the_same_chinese():
+    cases = compare.overview()
+    spec = charts.case_overview(cases, title=_("Status"), description=_("Status")).to_dict()
+    chinese = i18n.translated_spec(spec)
+    params = {p["name"]: p for p in chinese["params"]}
+    rows = next(iter(chinese["datasets"].values()))
+    status = params["status"]["bind"]
+    assert status["name"] == "状态 " and status["labels"][0] == "任何状态"
+    assert status["options"][1:] == status["labels"][1:] == ["进行中", "已结束", "未知"]
+    assert {row["status"] for row in rows} <= set(status["options"][1:])
+    country = params["country"]["bind"]
+    assert country["labels"][0] == "所有国家" and {row["country"] for row in rows} <= set(country["options"][1:])
+    assert {row["focus"] for row in rows} <= set(params["focus"]["bind"]["options"][1:])
+    assert params["search"]["bind"]["name"] == "查找案例 " and params["since"]["bind"]["name"] == "开始年份不早于 "
+    assert {row["case"] for row in rows} == {"巴金-达格纳姆区", "丰泉古井", "创智农园"}
+    assert all(HAN.search(row["place"]) and HAN.search(row["depth"]) for row in rows)
+    count = chinese["vconcat"][0]["transform"][-1]["calculate"]
+    assert "'{total}个案例中有{matched}个符合下方的选择'" in count
+    assert "'{matched} of {total} cases match the choices below'" in spec["vconcat"][0]["transform"][-1]["calculate"]
+
+
+def test_the_detail_views_words_are_chinese():
+    cases = compare.overview()
+    bottlenecks = compare.bottleneck_table()
+    depth = compare.depth_scores().merge(cases[["case_id", "case"]], on="case_id")
+    spec = charts.chosen_cases_detail(
+        compare.stage_matrix(), data.cases_table("actors"), bottlenecks, depth, cases, compare.chosen_cases(),
+        title=_("Case"), description=_("Case"),
+    ).to_dict()  # fmt: skip
+    chinese = i18n.translated_spec(spec)
+    rows = [row for dataset in chinese["datasets"].values() for row in dataset]
+    words = ["actor", "actor_label", "stage", "involvement", "bottleneck", "name_en", "assessment", "dimension"]
+    words += ["dimension_label", "score_text", "coded_by", "heading"]
+    for field in words:
+        values = {row[field] for row in rows if field in row}
+        assert values and all(HAN.search(value) for value in values), field
+    assert {row["score_text"] for row in rows if "score_text" in row} <= {f"{n}分（满分3分）" for n in range(4)}
+    assert {row["assessment"] for row in rows if "assessment" in row} <= {"已显现", "部分显现", "未显现", "未知"}
+    bind = chinese["params"][0]["bind"]
+    assert bind["name"] == "案例1 " and set(bind["labels"]) == {"巴金-达格纳姆区", "丰泉古井", "创智农园"}
+    assert bind["options"] == spec["params"][0]["bind"]["options"]  # the values are ids, not words
+
+
+def test_a_table_shows_data_words_in_chinese_and_an_english_name_beside_its_chinese_as_english():
+    stages = data.theory_table("production_stages")
+    both = tables.show_table(stages, caption=_("Stage"), columns={"stage": _("Stage"), "stage_zh": _("中文")})
+    assert "<td>planning</td><td>规划</td>" in both.zh
+    alone = tables.show_table(stages, caption=_("Stage"), columns={"order": _("Order"), "stage": _("Stage")})
+    assert "<td>规划</td>" in alone.zh and "<td>planning</td>" in alone.data
+    cases = compare.overview()
+    table = tables.show_table(cases, caption=_("Case"), columns={"case": _("Case"), "status": _("Status"),
+                                                                 "country": _("Country")})  # fmt: skip
+    assert (
+        "<td>创智农园</td>" in table.zh
+        and "<td>中国</td>" in table.zh
+        and "<td>KIC Garden, Shanghai</td>" in table.data
+    )
+    assert not re.search(r"<td>(active|ended|unknown)</td>", table.zh)
+
+
+def test_a_chinese_label_breaks_between_characters_or_at_spaces_never_inside_a_latin_word():
+    label = charts.wrap(
+        i18n.said(
+            "{basis} ({cited})",
+            "{basis}（{cited}）",
+            basis=Said("total funding", "资金总额"),
+            cited="3D Printing Industry, 2019",
+        ),
+        24,
+    )
+    assert label.zh == "资金总额（3D Printing\nIndustry, 2019）"
+    bracket = charts.wrap(
+        Said("programme budget announced before launch (London)", "启动前公布的项目预算（London Borough）"), 24
+    )
+    assert not any(line.endswith("（") for line in bracket.zh.split("\n"))
+
+
+def test_no_chart_data_field_is_named_as_code():
+    """translated_spec keeps the values of keys such as `type` and `name` as code: a dataset's
+    field so named would stay English in the Chinese edition."""
+    cases = compare.overview()
+    specs = [
+        charts.case_map(cases, title=_("Case"), description=_("Case")).to_dict(),
+        charts.stage_share_heatmap(compare.stage_shares(), title=_("Case"), description=_("Case")).to_dict(),
+    ]
+    for spec in specs:
+        for rows in i18n.translated_spec(spec)["datasets"].values():
+            if isinstance(rows, list):
+                assert not {field for row in rows for field in row} & i18n.CODE_KEYS
+    listed = [r for rows in i18n.translated_spec(specs[0])["datasets"].values() if isinstance(rows, list) for r in rows]
+    assert {r["listed"] for r in listed if "listed" in r} == {"巴金-达格纳姆区", "丰泉古井", "创智农园"}
+
+
+def test_a_notebook_that_uses_the_codes_catalogue_records_it(tmp_path, monkeypatch):
+    """A changed translation re-runs the chapters that show it (book.reads)."""
+    from book import reads
+
+    log = tmp_path / "reads.jsonl"
+    monkeypatch.setenv(reads.LOG_VARIABLE, str(log))
+    _("Stage")
+    _("Case")
+    assert [e["path"] for e in reads.read_log(log)] == [str(i18n.catalogue_path().resolve())]
