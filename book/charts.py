@@ -393,7 +393,7 @@ def case_filters(cases) -> tuple[list, str]:
         alt.param(
             name="search",
             value="",
-            bind=alt.binding(input="search", placeholder="part of a name", name=control_name(_("Find a case"))),
+            bind=alt.binding(input="search", placeholder=_("part of a name"), name=control_name(_("Find a case"))),
         ),
     ]
     match = (
