@@ -12,9 +12,11 @@ Chinese edition prefers (book/build/i18n.py) and every other reader of a noteboo
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from book import paths, reads
 
@@ -97,16 +99,26 @@ def _record_catalogue() -> None:
         _RECORDED_FOR[0] = log
 
 
+def messages(path: Path) -> dict[str, str]:
+    """A gettext catalogue's translations, English to Chinese ({} when it does not exist); a
+    fuzzy entry, whose English has changed since, is no translation."""
+    try:
+        return _messages(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+
+
+@lru_cache(maxsize=32)
+def _messages(po: bytes) -> dict[str, str]:  # by content: a catalogue is parsed once a process
+    from babel.messages.pofile import read_po
+
+    return {str(m.id): str(m.string) for m in read_po(io.BytesIO(po)) if m.id and m.string and not m.fuzzy}
+
+
 @cache
 def catalogue() -> dict[str, str]:
     """The code's catalogue: English message to Chinese (empty until translated)."""
-    path = catalogue_path()
-    if not path.exists():
-        return {}
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        return {str(m.id): str(m.string) for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+    return messages(catalogue_path())
 
 
 def _(message: str) -> Said:

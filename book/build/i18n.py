@@ -18,8 +18,6 @@ the site's zh/ folder.
 
 from __future__ import annotations
 
-import copy
-import gettext
 import html
 import json
 import re
@@ -36,7 +34,6 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
-from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import NodeMatcher
 
 from book import i18n, paths
@@ -62,11 +59,14 @@ def in_language(config):
 
 
 def _glue_data(document) -> dict:
-    """The page's glued values, as myst-nb wrote them while parsing the page's notebook."""
+    """The page's glued values, as myst-nb wrote them while parsing the page's notebook: read once
+    a page (Sphinx clears temp_data after each), not once a glued value."""
     env = document.settings.env
-    path = Path(env.mystnb_config.output_folder, *env.docname.split("/"))
-    path = path.with_name(path.name + ".glue.json")
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if "casebook_glue" not in env.temp_data:
+        path = Path(env.mystnb_config.output_folder, *env.docname.split("/"))
+        path = path.with_name(path.name + ".glue.json")
+        env.temp_data["casebook_glue"] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return env.temp_data["casebook_glue"]
 
 
 def _glued(role, key: str, mime_type: str):
@@ -155,14 +155,9 @@ class TranslatedTocCaptions(SphinxTransform):
     def apply(self, **kwargs) -> None:
         if not is_chinese(self.config):
             return
-        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        for directory in self.config.locale_dirs:
-            catalogue = gettext.translation(
-                domain, localedir=Path(self.env.srcdir, directory), languages=[LANGUAGE], fallback=True
-            )
-            for toctree in self.document.findall(addnodes.toctree):
-                if toctree.get("caption"):
-                    toctree["caption"] = catalogue.gettext(toctree["caption"])
+        for toctree in self.document.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = translations.translate(self.env.docname, toctree["caption"], Path(self.env.srcdir))
 
 
 # ------------------------------------------------------------------ the notebook to download
@@ -201,23 +196,11 @@ def translated_markdown(source: str, translate) -> str:
     return "\n".join(lines)
 
 
-def translate_notebook(notebook, docname: str, srcdir: str, locale_dirs) -> None:
+def translate_notebook(notebook, docname: str, root: Path) -> None:
     """The executed notebook's Markdown cells in Chinese, from the page's catalogue (in place)."""
-    domain = docname_to_domain(docname, False)
-    catalogues = [
-        gettext.translation(domain, localedir=Path(srcdir, d), languages=[LANGUAGE], fallback=True) for d in locale_dirs
-    ]
-
-    def translate(message: str) -> str:
-        for catalogue in catalogues:
-            found = catalogue.gettext(message)
-            if found != message:
-                return found
-        return message
-
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = translated_markdown(cell.source, translate)
+            cell.source = translated_markdown(cell.source, lambda m: translations.translate(docname, m, root))
 
 
 # ------------------------------------------------------------------ language switch
@@ -302,7 +285,6 @@ def setup(app: Sphinx) -> None:
 def edition_config(root: Path) -> dict:
     """_config.yml, in Chinese (its address, under zh/, is book.build.web's)."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    config = copy.deepcopy(config)
     config["title"] = translations.translate("chapters/welcome", config.get("title", ""), root)
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx["language"] = LANGUAGE

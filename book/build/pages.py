@@ -50,7 +50,7 @@ def write_executed_notebook(app, docname: str) -> str | None:
     if app.config.language == translations.LANGUAGE:  # the Chinese edition's notebook, in Chinese
         from book.build import i18n
 
-        i18n.translate_notebook(executed, docname, app.srcdir, app.config.locale_dirs)
+        i18n.translate_notebook(executed, docname, Path(app.srcdir))
     name = f"{docname}.ipynb"
     target = Path(app.outdir) / "_sources" / name
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -111,12 +111,7 @@ def catalogues(root: Path | None = None) -> dict[str, Catalogue]:
 
 def translate(docname: str, message: str, root: Path | None = None) -> str:
     """A message's translation in the page's catalogue, or the message itself."""
-    path = catalogue_path(docname, root)
-    if not path.exists():
-        return message
-    with path.open("rb") as handle:
-        found = read_po(handle).get(message)
-    return str(found.string) if found is not None and found.string and not found.fuzzy else message
+    return i18n.messages(catalogue_path(docname, root)).get(message, message)
 
 
 def problems(root: Path | None = None) -> list[str]:
