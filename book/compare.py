@@ -125,12 +125,16 @@ def scales() -> pd.DataFrame:
     """Population, area and density per case as (low, high) spans over every source's figure."""
     metrics = data.cases_table("metrics")
     metrics = metrics[metrics.kind.isin(NOT_TARGET)]
+    areas = metrics[metrics.indicator == "area"]
+    own = {
+        "population": dict(tuple(metrics[metrics.indicator == "population"].groupby("case_id").value)),
+        "area": dict(tuple((areas.value * areas.unit.map(AREA_TO_KM2).astype("Float64")).groupby(areas.case_id))),
+    }
+    empty = pd.Series(dtype="Float64")
     rows = []
     for case_id in data.case_ids():
-        own = metrics[metrics.case_id == case_id]
-        pop = _span(own[own.indicator == "population"].value)
-        areas = own[own.indicator == "area"]
-        area = _span(areas.value * areas.unit.map(AREA_TO_KM2).astype("Float64"))
+        pop = _span(own["population"].get(case_id, empty))
+        area = _span(own["area"].get(case_id, empty))
         known = not pd.isna(pop[0]) and not pd.isna(area[0])
         density = (pop[0] / area[1], pop[1] / area[0]) if known else (float("nan"),) * 2
         for measure, (low, high) in (("population", pop), ("area (km²)", area), ("density (people per km²)", density)):
@@ -140,14 +144,13 @@ def scales() -> pd.DataFrame:
 
 def profiles() -> pd.DataFrame:
     """One row per case: place, period, population, area, density, actors, status, sources."""
-    spans = scales()
-    actors = data.cases_table("actors")
+    spans = {(row.case_id, row.measure): (row.low, row.high) for row in scales().itertuples()}
+    actor_counts = data.cases_table("actors").case_id.value_counts()
     rows = []
     for case_id in data.case_ids():
         profile = data.case_profile(case_id)
         place = profile["place"]
         period = profile["period"]
-        span = spans[spans.case_id == case_id].set_index("measure")
         rows.append(
             {
                 "case_id": case_id,
@@ -157,10 +160,10 @@ def profiles() -> pd.DataFrame:
                     "{start}–{end}", "{start}–{end}", start=period["start"], end=period.get("end") or ONGOING
                 ),
                 "focus": profile.get("service_focus", "unknown"),
-                "population": _format_span(*span.loc["population", ["low", "high"]]),
-                "area_km2": _format_span(*span.loc["area (km²)", ["low", "high"]], digits=4),
-                "density": _format_span(*span.loc["density (people per km²)", ["low", "high"]]),
-                "actors": int((actors.case_id == case_id).sum()),
+                "population": _format_span(*spans[case_id, "population"]),
+                "area_km2": _format_span(*spans[case_id, "area (km²)"], digits=4),
+                "density": _format_span(*spans[case_id, "density (people per km²)"]),
+                "actors": int(actor_counts.get(case_id, 0)),
                 "status": profile["status"],
                 "sources": "; ".join(profile["sources"]),
             }
@@ -239,12 +242,14 @@ def depth_scores() -> pd.DataFrame:
     actors = data.cases_table("actors")
     stages = data.cases_table("stages").merge(actors[["case_id", "actor_id", "type"]], on=["case_id", "actor_id"])
     depth = data.cases_table("depth")
+    types = actors.groupby("case_id").type.agg(set)
+    residents = stages[(stages.type == "residents") & (stages.level >= 2)].groupby("case_id").stage.nunique()
+    scored = {case_id: rows for case_id, rows in depth.groupby("case_id", sort=False)}
+    stages_total = len(schema.stage_order())
     rows = []
     for case_id in data.case_ids():
-        types = set(actors[actors.case_id == case_id].type)
-        present = sum(t in types for t in PARTICIPANT_TYPES)
-        residents = stages[(stages.case_id == case_id) & (stages.type == "residents") & (stages.level >= 2)]
-        shared = residents.stage.nunique()
+        present = sum(t in types.get(case_id, set()) for t in PARTICIPANT_TYPES)
+        shared = int(residents.get(case_id, 0))
         rows.append(
             {
                 "case_id": case_id,
@@ -258,7 +263,6 @@ def depth_scores() -> pd.DataFrame:
                 "coded_by": _("book (computed)"),
             }
         )
-        stages_total = len(schema.stage_order())
         rows.append(
             {
                 "case_id": case_id,
@@ -273,7 +277,7 @@ def depth_scores() -> pd.DataFrame:
                 "coded_by": _("book (computed)"),
             }
         )
-        for row in depth[depth.case_id == case_id].itertuples():
+        for row in scored.get(case_id, depth.iloc[:0]).itertuples():
             rows.append(
                 {
                     "case_id": case_id,
@@ -305,13 +309,22 @@ def stage_reach() -> pd.DataFrame:
     return reach
 
 
-def _level(best: pd.DataFrame, case_id: str, actor_type: str, stage: str) -> int:
-    rows = best[(best.case_id == case_id) & (best.type == actor_type) & (best.stage == stage)]
-    return int(rows.level.max()) if len(rows) else 0
+class _Levels:
+    """_best_levels() looked up by case: each type's level in a stage, and the stages it reaches."""
+
+    def __init__(self, best: pd.DataFrame):
+        self.levels = {(row.case_id, row.type, row.stage): row.level for row in best.itertuples()}
+        reached = best[best.level >= 2]
+        self.reached = reached.groupby(["case_id", "type"]).size().to_dict()
+        self.supervised = set(reached[reached.stage == "supervision"].case_id)
 
 
-def _reached(best: pd.DataFrame, case_id: str, actor_type: str) -> int:
-    return int(((best.case_id == case_id) & (best.type == actor_type) & (best.level >= 2)).sum())
+def _level(best: _Levels, case_id: str, actor_type: str, stage: str) -> int:
+    return int(best.levels.get((case_id, actor_type, stage), 0))
+
+
+def _reached(best: _Levels, case_id: str, actor_type: str) -> int:
+    return int(best.reached.get((case_id, actor_type), 0))
 
 
 # The cross-case patterns the comparison states, each as a rule on the book's stage coding.
@@ -333,18 +346,19 @@ PATTERNS = {
     ),
     _("nobody supervises"): (
         _("no actor of any type at level 2 or 3 in supervision"),
-        lambda best, c: not ((best.case_id == c) & (best.stage == "supervision") & (best.level >= 2)).any(),
+        lambda best, c: c not in best.supervised,
     ),
 }
 
 
 def patterns() -> pd.DataFrame:
     """For each cross-case pattern: its rule, the cases it holds for and the cases it does not."""
-    best = _best_levels()
+    best = _Levels(_best_levels())
+    case_ids = data.case_ids()
     rows = []
     for name, (rule, holds) in PATTERNS.items():
-        yes = [c for c in data.case_ids() if holds(best, c)]
-        no = [c for c in data.case_ids() if c not in yes]
+        yes = [c for c in case_ids if holds(best, c)]
+        no = [c for c in case_ids if c not in yes]
         rows.append({"pattern": name, "rule": rule, "holds": yes, "fails": no})
     return pd.DataFrame(rows, columns=["pattern", "rule", "holds", "fails"])
 
@@ -424,34 +438,37 @@ DEPTH_DIMENSIONS = ["who takes part", "stages residents share", "institutionalis
 
 def depth_totals() -> pd.Series:
     """Per case, the sum of its four depth scores (0–12); a dimension the book has not scored adds nothing."""
-    totals = depth_scores().groupby("case_id")["score"].sum()
-    return totals.reindex(data.case_ids(), fill_value=0).astype(int)
+    return _totals(depth_scores())
+
+
+def _totals(depth: pd.DataFrame) -> pd.Series:
+    return depth.groupby("case_id")["score"].sum().reindex(data.case_ids(), fill_value=0).astype(int)
 
 
 def overview() -> pd.DataFrame:
     """One row per case: what the overview marks and its tooltips show (place, period, status,
     focus, population, depth) and the address of its chapter from a page one folder deep."""
-    found = profiles().set_index("case_id")
-    totals = depth_totals()
+    found = profiles().set_index("case_id").to_dict("index")
     depth = depth_scores()
+    totals = _totals(depth)
+    scored = {(row.case_id, row.dimension): row.score for row in depth.itertuples()}
     rows = []
     for case_id in data.case_ids():
         profile = data.case_profile(case_id)
         period = profile["period"]
-        scores = depth[depth.case_id == case_id].set_index("dimension")["score"]
         location = profile["place"].get("location") or {}
         rows.append(
             {
                 "case_id": case_id,
                 "case": short_name(case_id),
-                "place": found.loc[case_id, "place"],
+                "place": found[case_id]["place"],
                 "country": profile["place"]["country"],
                 "status": profile["status"],
                 "focus": profile.get("service_focus", "unknown"),
                 "start": int(period["start"]),
                 "end": period.get("end"),
-                "period": found.loc[case_id, "period"],
-                "population": found.loc[case_id, "population"],
+                "period": found[case_id]["period"],
+                "population": found[case_id]["population"],
                 "depth_total": int(totals[case_id]),
                 "depth": join_said(
                     [
@@ -459,7 +476,7 @@ def overview() -> pd.DataFrame:
                             "{dimension} {score}",
                             "{dimension}{score}",
                             dimension=_(dimension),
-                            score=int(scores[dimension]) if dimension in scores else _("unknown"),
+                            score=int(scored[case_id, dimension]) if (case_id, dimension) in scored else _("unknown"),
                         )
                         for dimension in DEPTH_DIMENSIONS
                     ],

@@ -4,6 +4,7 @@ The root is the repository that holds this package, unless CASEBOOK_ROOT names
 another copy (the build sets it, so a temporary copy of the book reads its own data).
 """
 
+import functools
 import os
 from pathlib import Path
 
@@ -13,7 +14,12 @@ STATIC_DIR = PACKAGE_DIR / "static"
 
 
 def root() -> Path:
-    return Path(os.environ.get("CASEBOOK_ROOT", PACKAGE_DIR.parent)).resolve()
+    return _resolved(os.environ.get("CASEBOOK_ROOT", str(PACKAGE_DIR.parent)))
+
+
+@functools.lru_cache(maxsize=16)  # a chapter asks thousands of times, for the same one or two roots
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def data_dir() -> Path:

@@ -22,6 +22,35 @@ def test_trim_keeps_the_rules_of_named_icons_and_their_code_points():
     assert ".ttf" not in trimmed and "a.woff2" in trimmed
 
 
+def test_steps_after_the_build_redo_only_the_pages_written_again(tmp_path, monkeypatch):
+    """Marking the other language and finding icons read again only a page whose bytes changed,
+    whatever its size and times say."""
+    import os
+
+    site = tmp_path / "html"
+    (site / "_static").mkdir(parents=True)
+    still, edited = site / "still.html", site / "edited.html"
+    still.write_text("<p>合作生产</p>", encoding="utf-8")
+    edited.write_text('<p>共建</p><i class="fa-bars"></i>', encoding="utf-8")
+    assert pages.mark_other_language_in_site(site) == 2
+    assert assets.icons_named(site) == {"fa-bars"}
+    marked = still.read_text(encoding="utf-8")
+    assert marked == '<p><span lang="zh-Hans">合作生产</span></p>'
+
+    before = edited.stat()
+    edited.write_text('<p>共享</p><i class="fa-bug"></i>', encoding="utf-8")  # same size, same times
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    read = []
+    original = pages.mark_chinese
+    monkeypatch.setattr(pages, "mark_chinese", lambda page: read.append(page) or original(page))
+    assert pages.mark_other_language_in_site(site) == 1
+    assert read == ['<p>共享</p><i class="fa-bug"></i>']  # the unchanged page is not read through
+    assert still.read_text(encoding="utf-8") == marked
+    assert edited.read_text(encoding="utf-8") == '<p><span lang="zh-Hans">共享</span></p><i class="fa-bug"></i>'
+    assert assets.icons_named(site) == {"fa-bug"}
+    assert not list(site.rglob("*.json")), "the record stays outside the published site"
+
+
 @pytest.mark.build
 def test_every_icon_the_site_names_keeps_its_rule_and_its_glyph(built_site):
     static = built_site / "_static"

@@ -37,9 +37,16 @@ SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
 
 def icons_named(site: Path) -> set[str]:
     """Every `fa-…` name in the site's pages and scripts (the theme's scripts add a few icons)."""
+    record = pages.PageRecord(site, "icons", Path(__file__).read_bytes())  # files unchanged since: not searched
     names: set[str] = set()
     for path in [*pages.site_pages(site), *(site / "_static").rglob("*.js")]:
-        names |= set(ICON_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
+        raw = path.read_bytes()
+        found = record.get(path, raw)
+        if found is None:
+            found = sorted(set(ICON_NAME.findall(raw.decode("utf-8", errors="ignore"))))
+            record.put(path, raw, found)
+        names.update(found)
+    record.save()
     return names
 
 

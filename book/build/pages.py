@@ -9,7 +9,10 @@ marked lang="zh-Hans", so screen readers, fonts and line breaking treat it as Ch
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -239,15 +242,60 @@ def site_pages(site: Path) -> list[Path]:
     return pages
 
 
+class PageRecord:
+    """What a step after the build derived from each file of a built site, kept beside the site
+    (`_build/.casebook-<step>-<site>.json`) under a digest of the file's bytes and of the step's
+    code: a rebuild repeats the step only for the files Sphinx wrote again."""
+
+    def __init__(self, site: Path, step: str, code: bytes):
+        self.site = Path(site)
+        self.path = self.site.parent / f".casebook-{step}-{self.site.name}.json"
+        self.version = hashlib.sha256(code).hexdigest()
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries = kept["files"] if kept["version"] == self.version else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries = {}
+
+    def key(self, path: Path) -> str:
+        return path.relative_to(self.site).as_posix()
+
+    def get(self, path: Path, data: bytes):
+        """What the step derived from the file's current bytes, or None."""
+        entry = self.entries.get(self.key(path))
+        return entry[1] if entry and entry[0] == digest(data) else None
+
+    def put(self, path: Path, data: bytes, value) -> None:
+        self.entries[self.key(path)] = [digest(data), value]
+
+    def save(self) -> None:
+        present = {key: entry for key, entry in self.entries.items() if (self.site / key).exists()}
+        scratch = self.path.with_name(f"{self.path.name}.{os.getpid()}")
+        scratch.write_text(json.dumps({"version": self.version, "files": present}), encoding="utf-8")
+        os.replace(scratch, self.path)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def mark_other_language_in_site(outdir: Path, chinese_edition: bool = False) -> int:
     """Mark the text in the edition's other language in every HTML page of the built site (Chinese
-    in the English edition, English in the Chinese one); return how many pages changed."""
+    in the English edition, English in the Chinese one); return how many pages changed. A page
+    marked by an earlier build and not written since is not read through again (PageRecord)."""
     mark = mark_english if chinese_edition else mark_chinese
+    record = PageRecord(outdir, "marked", Path(__file__).read_bytes() + (b"en" if chinese_edition else b"zh"))
     changed = 0
     for path in site_pages(outdir):
-        page = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        if record.get(path, raw):
+            continue
+        page = raw.decode("utf-8")
         marked = mark(page)
         if marked != page:
-            path.write_text(marked, encoding="utf-8")
+            raw = marked.encode("utf-8")
+            path.write_bytes(raw)
             changed += 1
+        record.put(path, raw, True)
+    record.save()
     return changed
