@@ -53,9 +53,21 @@ def example_row(table: str) -> tuple[pd.DataFrame | None, str | None]:
 
 def datasets() -> pd.DataFrame:
     """One row per CSV: where it is, what it holds, its columns and types, rows and sources."""
+    tables = set(schema.table_names())
+    across: dict[str, tuple[dict, pd.DataFrame]] = {}  # a case table's rows by case, joined once (data.cases_table)
+
+    def rows_of(path) -> pd.DataFrame:
+        if path.parent == paths.theory_dir() or path.stem not in tables:
+            return data.read_table(path)
+        if path.stem not in across:
+            joined = data.cases_table(path.stem)
+            across[path.stem] = (dict(tuple(joined.groupby("case_id", sort=False))), joined.iloc[:0])
+        by_case, empty = across[path.stem]
+        return by_case.get(path.parent.name, empty)
+
     rows = []
     for path in csv_files():
-        table = data.read_table(path)
+        table = rows_of(path)
         reads.record(path)
         keys = sorted(
             {k for cell in table.get("source", pd.Series(dtype="string")).dropna() for k in bib.source_keys(cell)}

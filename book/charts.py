@@ -746,6 +746,9 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
             .mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold", lineBreak="\n")
             .encode(x=alt.value(0), y=alt.value(0), text="heading:N")
             .properties(width=150, height=34)
+            # Its control, on this one view: Altair copies a parameter into every view it is
+            # added to, and the list of a hundred cases with it.
+            .add_params(params[-1])
         )
         base = (
             alt.Chart(stages)
@@ -792,5 +795,4 @@ def chosen_cases_detail(matrix, actors, bottlenecks, depth, cases, chosen: list[
             ],
         )
         slots.append(alt.vconcat(heading, heatmap, verdicts, scores, spacing=10))
-    chart = alt.vconcat(*slots, spacing=30).add_params(*params)
-    return described(chart, title, description)
+    return described(alt.vconcat(*slots, spacing=30), title, description)

@@ -96,8 +96,8 @@ def register_chinese(frame: pd.DataFrame) -> pd.DataFrame:
 
 # (path, table or "yaml") -> (the file's bytes, None when it is missing; what they parsed to).
 _parsed: dict[tuple[Path, str], tuple[bytes | None, object]] = {}
-# table -> (case ids, each one's parsed table, the table across the cases), see cases_table.
-_combined: dict[str, tuple[list[str], list[pd.DataFrame], pd.DataFrame]] = {}
+# table -> (case ids, each one's file's bytes, the table across the cases), see cases_table.
+_combined: dict[str, tuple[list[str], list[bytes | None], pd.DataFrame]] = {}
 
 
 PARSED_CACHE = Path("_build") / ".casebook-data"
@@ -108,23 +108,29 @@ _PARSER = hashlib.sha256(
 ).hexdigest()
 
 
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def _parse_once(path: Path, kind: str, parse):
     """`parse(bytes)` of the file at `path` (None when it is missing), parsed again only when its
     bytes differ from those parsed last. The result is shared: callers copy it."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raw = None
+    raw = _bytes(path)
     kept = _parsed.get((path, kind))
     if kept is None or kept[0] != raw:
-        kept = _parsed[(path, kind)] = (raw, parse(raw) if raw is None else _stored(path, kind, raw, parse))
+        table = None if kind == "yaml" else kind
+        kept = _parsed[(path, kind)] = (raw, parse(raw) if raw is None else _stored(path, kind, raw, parse, table))
     return kept[1]
 
 
-def _stored(path: Path, kind: str, raw: bytes, parse):
-    """`parse(raw)`, kept in _build/ (one file per data file) under a digest of the bytes, the
-    parsing code and libraries, and the table's schema; any other digest is parsed again."""
-    described = "" if kind == "yaml" else json.dumps(_schema_of(kind), sort_keys=True)
+def _stored(path: Path, kind: str, raw: bytes, parse, table: str | None):
+    """`parse(raw)`, kept in _build/ (one file per data file, and one per table across cases)
+    under a digest of the bytes, the parsing code and libraries, and the table's schema; any other
+    digest is parsed again."""
+    described = json.dumps(_schema_of(table), sort_keys=True) if table else ""
     key = hashlib.sha256(f"{_PARSER}\0{kind}\0{described}\0".encode() + raw).hexdigest()
     name = hashlib.sha256(f"{kind}\0{path.resolve()}".encode()).hexdigest()
     store = paths.root() / PARSED_CACHE / f"{name}.pickle"
@@ -202,18 +208,33 @@ def case_table(case_id: str, table: str) -> pd.DataFrame:
 
 def cases_table(table: str) -> pd.DataFrame:
     """One table across every case, with a leading `case_id` column. It is joined again only when
-    the cases, or one of their files, differ from those it was last joined from."""
+    the cases, or the bytes of one of their files, differ from those it was last joined from; the
+    joined table is kept in _build/ too, for the next process (_stored)."""
     ids = case_ids()
-    parts = [_table(_case_dir(case_id) / f"{table}.csv", table) for case_id in ids]
+    files = [_case_dir(case_id) / f"{table}.csv" for case_id in ids]
+    for path in files:
+        reads.record(path)  # a missing file too: the page re-runs when it appears
+    raws = [_bytes(path) for path in files]
     kept = _combined.get(table)
-    if kept is None or kept[0] != ids or any(new is not old for new, old in zip(parts, kept[1])):
-        frames = [part.assign(case_id=case_id) for case_id, part in zip(ids, parts)]
-        combined = pd.concat(frames, ignore_index=True) if frames else _typed(pd.DataFrame(), table)
-        if "case_id" not in combined:
-            combined["case_id"] = pd.Series(dtype="string")
-        combined = combined[["case_id", *[c for c in combined.columns if c != "case_id"]]]
-        kept = _combined[table] = (ids, parts, combined)
-    return kept[2].copy()
+    if kept is None or kept[0] != ids or kept[1] != raws:
+        listing = "".join(
+            f"{case_id}\0{'missing' if raw is None else hashlib.sha256(raw).hexdigest()}\n"
+            for case_id, raw in zip(ids, raws)
+        )
+        joined = _stored(
+            paths.cases_dir() / f"{table}.csv", "joined", listing.encode(), lambda _: _join(table, ids), table
+        )
+        kept = _combined[table] = (ids, raws, joined)
+    return register_chinese(kept[2]).copy()
+
+
+def _join(table: str, ids: list[str]) -> pd.DataFrame:
+    parts = [_table(_case_dir(case_id) / f"{table}.csv", table) for case_id in ids]
+    frames = [part.assign(case_id=case_id) for case_id, part in zip(ids, parts)]
+    combined = pd.concat(frames, ignore_index=True) if frames else _typed(pd.DataFrame(), table)
+    if "case_id" not in combined:
+        combined["case_id"] = pd.Series(dtype="string")
+    return combined[["case_id", *[c for c in combined.columns if c != "case_id"]]]
 
 
 def theory_table(name: str) -> pd.DataFrame:

@@ -275,6 +275,8 @@ def test_a_table_in_english_only_says_so_once():
     assert table._repr_mimebundle_() == {"text/html": table.data}
     linked = table.replace('<td class="num">1</td>', '<td class="num"><a>1</a></td>')
     assert "<a>1</a>" in linked.data and "<a>1</a>" in linked.zh
+    both = table.replace_each({'<td class="num">1</td>': "<td>one</td>", '<td class="num">2</td>': "<td>two</td>"})
+    assert "<td>one</td>" in both.data and "<td>two</td>" in both.zh and '<td class="num">' not in both.data
 
 
 # ------------------------------------------------------------------ the code's catalogue

@@ -407,3 +407,34 @@ def test_a_parsed_file_kept_for_the_next_process_is_used_only_with_the_same_byte
     for kept in (book_copy / data.PARSED_CACHE).glob("*.pickle"):
         kept.write_bytes(b"not a pickle")
     assert 2201 in next_process().value.tolist() and parsed == ["metrics.csv"] * 4
+
+
+def test_a_table_across_cases_kept_for_the_next_process_follows_every_case_file(book_copy, monkeypatch):
+    """The joined table is kept too: the next process reads one file, not one per case, and joins
+    again when any case's file changes by a byte, appears or goes."""
+    metrics = book_copy / "data/cases/kic-garden/metrics.csv"
+    first = data.cases_table("metrics")
+    parsed = []
+    real = data._parse_table
+    monkeypatch.setattr(
+        data, "_parse_table", lambda raw, path, table: parsed.append(path.name) or real(raw, path, table)
+    )
+    joined = []
+    real_join = data._join
+    monkeypatch.setattr(data, "_join", lambda table, ids: joined.append(table) or real_join(table, ids))
+
+    def next_process(table="metrics"):
+        monkeypatch.setattr(data, "_parsed", {})
+        monkeypatch.setattr(data, "_combined", {})
+        return data.cases_table(table)
+
+    assert next_process().equals(first) and joined == [] and parsed == []
+    same_size_edit(metrics, "area,2020,,2200,", "area,2020,,2201,")
+    assert 2201 in next_process().value.tolist() and joined == ["metrics"] and parsed == ["metrics.csv"]
+    assert next_process().equals(data.cases_table("metrics")) and joined == ["metrics"]
+
+    before = set(next_process("funding").case_id)
+    shutil.copy(book_copy / "data/cases/barking-dagenham/funding.csv", book_copy / "data/cases/kic-garden/funding.csv")
+    assert set(next_process("funding").case_id) == before | {"kic-garden"}
+    (book_copy / "data/cases/kic-garden/funding.csv").unlink()
+    assert set(next_process("funding").case_id) == before

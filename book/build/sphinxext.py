@@ -18,7 +18,10 @@ One CasebookBuild per Sphinx application holds the run's state.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import functools
+import gc
 import hashlib
 import html
 import logging as stdlib_logging
@@ -430,7 +433,16 @@ class CasebookBuild:
                 shutil.copy(package, Path(app.outdir) / package.name)
 
 
+@functools.cache
+def exit_without_final_collection() -> None:
+    """At exit, leave the build's objects to the operating system: the interpreter's last
+    garbage collections walk every one of them (0.6 s for three cases, 1.5 s for a hundred)
+    and free nothing the process still needs. Files are closed by then; atexit handlers still run."""
+    atexit.register(gc.freeze)
+
+
 def setup(app: Sphinx) -> dict:
+    exit_without_final_collection()
     app.add_config_value("casebook_code", "", "html")
     app.add_directive("casebook-syllabus", teaching.Syllabus)
     # Every page, the charts' too: pages share one joined stylesheet (book/build/assets.py).
