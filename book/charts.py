@@ -10,7 +10,6 @@ as the reader nears it (every chart has tooltips; the models' charts have contro
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import math
@@ -123,10 +122,10 @@ def static_svg(spec: dict, prefix: str = "") -> str:
     """
     import vl_convert  # here, not at import: the warm kernels' server must not start its engine
 
-    spec = copy.deepcopy(spec)
+    spec = {**spec, "config": dict(spec.get("config", {}))}  # only top-level keys change: no deep copy of the data
     if spec.get("width") == "container":
         spec["width"] = NARROW
-    spec.setdefault("config", {})["font"] = MEASURE_FONT
+    spec["config"]["font"] = MEASURE_FONT
     if HAN.search(json.dumps(spec, ensure_ascii=False)):
         # vl-convert measures Chinese with whichever CJK font it falls back to, a browser draws it
         # with the page's: a few pixels of room keep a label's edge inside the picture.

@@ -208,8 +208,8 @@ def case_table(case_id: str, table: str) -> pd.DataFrame:
 
 def cases_table(table: str) -> pd.DataFrame:
     """One table across every case, with a leading `case_id` column. It is joined again only when
-    the cases, or the bytes of one of their files, differ from those it was last joined from; the
-    joined table is kept in _build/ too, for the next process (_stored)."""
+    the cases, or the bytes of one of their files, differ from those it was last joined from, and
+    then only the cases that differ are read again (_joined)."""
     ids = case_ids()
     files = [_case_dir(case_id) / f"{table}.csv" for case_id in ids]
     for path in files:
@@ -217,24 +217,47 @@ def cases_table(table: str) -> pd.DataFrame:
     raws = [_bytes(path) for path in files]
     kept = _combined.get(table)
     if kept is None or kept[0] != ids or kept[1] != raws:
-        listing = "".join(
-            f"{case_id}\0{'missing' if raw is None else hashlib.sha256(raw).hexdigest()}\n"
-            for case_id, raw in zip(ids, raws)
-        )
-        joined = _stored(
-            paths.cases_dir() / f"{table}.csv", "joined", listing.encode(), lambda _: _join(table, ids), table
-        )
-        kept = _combined[table] = (ids, raws, joined)
+        kept = _combined[table] = (ids, raws, _joined(table, ids, files, raws))
     return register_chinese(kept[2]).copy()
 
 
-def _join(table: str, ids: list[str]) -> pd.DataFrame:
-    parts = [_table(_case_dir(case_id) / f"{table}.csv", table) for case_id in ids]
-    frames = [part.assign(case_id=case_id) for case_id, part in zip(ids, parts)]
-    combined = pd.concat(frames, ignore_index=True) if frames else _typed(pd.DataFrame(), table)
+def _joined(table: str, ids: list[str], files: list[Path], raws: list[bytes | None]) -> pd.DataFrame:
+    """The table across the cases, kept in _build/ for the next process (a chapter's kernel) with
+    a digest of each case's file: a case whose file is unchanged keeps its rows, the others are
+    parsed (_table), so adding a case reads one file. The parsing code, the libraries and the
+    table's schema must be those it was kept with."""
+    digests = {
+        case_id: "missing" if raw is None else hashlib.sha256(raw).hexdigest() for case_id, raw in zip(ids, raws)
+    }
+    described = json.dumps(_schema_of(table), sort_keys=True)
+    code = hashlib.sha256(f"{_PARSER}\0joined\0{table}\0{described}".encode()).hexdigest()
+    name = hashlib.sha256(f"joined\0{(paths.cases_dir() / table).resolve()}".encode()).hexdigest()
+    store = paths.root() / PARSED_CACHE / f"{name}.pickle"
+    try:
+        found_code, found_digests, found = pickle.loads(store.read_bytes())
+    except Exception:  # missing, unreadable or written by other code
+        found_code = None
+    if found_code == code and found_digests == digests:
+        return found
+    kept = dict(tuple(found.groupby("case_id", sort=False))) if found_code == code else {}
+    parts = []
+    for case_id, path in zip(ids, files):
+        if found_code == code and found_digests.get(case_id) == digests[case_id]:
+            parts.append(kept.get(case_id, found.iloc[:0]))  # an unchanged file's rows, if any
+        else:
+            parts.append(_table(path, table).assign(case_id=case_id))
+    combined = pd.concat(parts, ignore_index=True) if parts else _typed(pd.DataFrame(), table)
     if "case_id" not in combined:
         combined["case_id"] = pd.Series(dtype="string")
-    return combined[["case_id", *[c for c in combined.columns if c != "case_id"]]]
+    combined = combined[["case_id", *[c for c in combined.columns if c != "case_id"]]]
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        scratch = store.with_name(f"{store.name}.{os.getpid()}")
+        scratch.write_bytes(pickle.dumps((code, digests, combined), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(scratch, store)
+    except OSError:
+        pass  # a read-only copy of the book joins every time
+    return combined
 
 
 def theory_table(name: str) -> pd.DataFrame:

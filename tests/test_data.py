@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from book import csvfile, data, paths, reads, schema
@@ -410,31 +411,40 @@ def test_a_parsed_file_kept_for_the_next_process_is_used_only_with_the_same_byte
 
 
 def test_a_table_across_cases_kept_for_the_next_process_follows_every_case_file(book_copy, monkeypatch):
-    """The joined table is kept too: the next process reads one file, not one per case, and joins
-    again when any case's file changes by a byte, appears or goes."""
+    """The joined table is kept too: the next process reads one file, not one per case; when a
+    case's file changes by a byte, appears or goes, or a case is added, only that file is parsed,
+    and the table is the one a fresh join gives."""
     metrics = book_copy / "data/cases/kic-garden/metrics.csv"
     first = data.cases_table("metrics")
     parsed = []
     real = data._parse_table
     monkeypatch.setattr(
-        data, "_parse_table", lambda raw, path, table: parsed.append(path.name) or real(raw, path, table)
+        data, "_parse_table", lambda raw, path, table: parsed.append(path.parent.name) or real(raw, path, table)
     )
-    joined = []
-    real_join = data._join
-    monkeypatch.setattr(data, "_join", lambda table, ids: joined.append(table) or real_join(table, ids))
 
-    def next_process(table="metrics"):
+    def next_process(table="metrics", fresh=False):
         monkeypatch.setattr(data, "_parsed", {})
         monkeypatch.setattr(data, "_combined", {})
+        if fresh:  # nothing kept: every file parsed
+            shutil.rmtree(book_copy / data.PARSED_CACHE)
         return data.cases_table(table)
 
-    assert next_process().equals(first) and joined == [] and parsed == []
+    assert next_process().equals(first) and parsed == []
     same_size_edit(metrics, "area,2020,,2200,", "area,2020,,2201,")
-    assert 2201 in next_process().value.tolist() and joined == ["metrics"] and parsed == ["metrics.csv"]
-    assert next_process().equals(data.cases_table("metrics")) and joined == ["metrics"]
+    edited = next_process()
+    assert 2201 in edited.value.tolist() and parsed == ["kic-garden"]
+
+    shutil.copytree(book_copy / "data/cases/kic-garden", book_copy / "data/cases/kic-garden-again")
+    parsed.clear()
+    added = next_process()
+    assert parsed == ["kic-garden-again"]
+    assert set(added.case_id) == set(edited.case_id) | {"kic-garden-again"}
+    pd.testing.assert_frame_equal(added, next_process(fresh=True))
 
     before = set(next_process("funding").case_id)
     shutil.copy(book_copy / "data/cases/barking-dagenham/funding.csv", book_copy / "data/cases/kic-garden/funding.csv")
-    assert set(next_process("funding").case_id) == before | {"kic-garden"}
+    parsed.clear()
+    assert set(next_process("funding").case_id) == before | {"kic-garden"} and parsed == ["kic-garden"]
     (book_copy / "data/cases/kic-garden/funding.csv").unlink()
     assert set(next_process("funding").case_id) == before
+    pd.testing.assert_frame_equal(next_process("funding"), next_process("funding", fresh=True))

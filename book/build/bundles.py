@@ -82,9 +82,8 @@ def bundle_bytes(
     return buffer.getvalue()
 
 
-def write_bundle(outdir: Path, docname: str, title: str, notebook_file: Path, reads: list[dict]) -> str:
+def write_bundle(outdir: Path, docname: str, title: str, notebook: nbformat.NotebookNode, reads: list[dict]) -> str:
     """Write the chapter's bundle into the site; return its path relative to the site's root."""
-    notebook = nbformat.read(notebook_file, as_version=4)
     target = Path(outdir) / bundle_path(docname)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(bundle_bytes(docname, title, notebook, reads))

@@ -36,8 +36,9 @@ def write_static(folder: Path) -> None:
         shutil.copyfile(paths.STATIC_DIR / name, folder / name)
 
 
-def write_executed_notebook(app, docname: str) -> str | None:
-    """Write the chapter's executed notebook into the site's _sources; return its name there."""
+def write_executed_notebook(app, docname: str) -> tuple[str, nbformat.NotebookNode] | None:
+    """Write the chapter's executed notebook into the site's _sources; return its name there and
+    the notebook."""
     from jupyter_cache import get_cache
 
     from book.build.execution import read_notebook
@@ -58,7 +59,7 @@ def write_executed_notebook(app, docname: str) -> str | None:
     target = Path(app.outdir) / "_sources" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(nbformat.writes(executed), encoding="utf-8")
-    return name
+    return name, executed
 
 
 def extras_html(

@@ -374,14 +374,13 @@ class CasebookBuild:
         entry = self.manifest.entries.get(pagename) if self.manifest else None
         if entry is None or "pathto" not in context:
             return
-        notebook = pages.write_executed_notebook(app, pagename)
-        bundle = None
-        if notebook:
+        written = pages.write_executed_notebook(app, pagename)
+        notebook = bundle = None
+        if written:
+            notebook, executed = written
             context["ipynb_source"] = notebook  # the theme's download menu offers it too
             title = html.unescape(re.sub("<[^>]+>", "", context.get("title", "")))
-            bundle = bundles.write_bundle(
-                Path(app.outdir), pagename, title, Path(app.outdir) / "_sources" / notebook, entry["reads"]
-            )
+            bundle = bundles.write_bundle(Path(app.outdir), pagename, title, executed, entry["reads"])
             context["casebook_bundle"] = bundle
         datasets = sorted(dep["path"] for dep in entry["reads"] if dep["path"].endswith(".csv"))
         context["body"] += pages.extras_html(
