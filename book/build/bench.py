@@ -13,7 +13,8 @@ site already built, on a text, a chart and the heaviest page, or on every page.
 `make bench BENCH='--cases N'` measures the book at N cases instead: a temporary copy gets copies
 of the test fixture until it holds N (book.build.synthetic), is built cold, then one more case is
 added and the copy rebuilt; it reports both times, the notebooks the new case re-executed, and the
-comparison page's weight and its height at 1280 px with every chart drawn.
+comparison page's weight and its height at 1280 px with every chart drawn. The same add-one step
+is timed on a copy of the book as it is, run for run beside the first, and the ratio printed.
 `make bench BENCH=--editions-only` times a cold build of both editions against the English one
 alone, and counts the pages a translation edit rebuilds in each.
 """
@@ -213,14 +214,26 @@ def remove_case(root: Path, case_id: str) -> None:
     toc_path.write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+def add_one(copy: Path, number: int) -> tuple[float, list[str], str]:
+    """Add synthetic case `number` to the built copy and rebuild: the time, the notebooks run and the case."""
+    from book.build import synthetic
+
+    (added,) = synthetic.add_cases(copy, [number])
+    seconds, log = build(copy)
+    return seconds, executed(log), added
+
+
 def cases_bench(root: Path, total: int, runs: int, report) -> None:
     """Build a copy of the book holding `total` cases, then add one case at a time (`runs` times,
-    each removed again before the next) and rebuild; weigh and measure the comparison page."""
+    each removed again before the next) and rebuild; weigh and measure the comparison page. The
+    same step is timed on a copy of the book as it is, run for run beside it (the same machine
+    load), for the ratio issue 18 bounds."""
     from book.build import synthetic
 
     with tempfile.TemporaryDirectory(prefix="casebook-bench-cases-") as scratch:
-        copy = Path(scratch) / "book"
+        copy, small = Path(scratch) / "book", Path(scratch) / "as-it-is"
         shutil.copytree(root, copy, ignore=IGNORE)
+        shutil.copytree(root, small, ignore=IGNORE)
         own = case_count(copy)
         if total < own:
             raise SystemExit(f"--cases {total}: the book already holds {own} cases; ask for {own} or more.")
@@ -239,19 +252,33 @@ def cases_bench(root: Path, total: int, runs: int, report) -> None:
             height = page_height(f"{url}/{COMPARISON_PAGE}")
         report(f"comparison page height at 1280 px, {total} cases", f"{height:,} px")
 
-        times, ran = [], set()
+        print(f"Cold build with the book's own {own} cases...", flush=True)
+        build(small)
+        big_times, small_times, ran = [], [], set()
         for run in range(max(runs, 1)):
-            (added,) = synthetic.add_cases(copy, [total - own + 1 + run])
-            seconds, log = build(copy)
-            times.append(seconds)
-            ran.update(name for name in executed(log) if name != f"chapters/cases/{added}")
+            number = total - own + 1 + run
+            seconds, notebooks, added = add_one(small, number)
+            small_times.append(seconds)
+            remove_case(small, added)
+            build(small)
+            seconds, notebooks, added = add_one(copy, number)
+            big_times.append(seconds)
+            ran.update(name for name in notebooks if name != f"chapters/cases/{added}")
             ran.add("chapters/cases/<the new case>")
-            if run < runs - 1:
-                remove_case(copy, added)
-                build(copy)
+            remove_case(copy, added)
+            build(copy)
         report(
-            f"add-one rebuild, {total} to {total + 1} cases (median of {len(times)})",
-            f"{median(times):.1f} s, notebooks re-executed: {len(ran)} ({', '.join(sorted(ran))})",
+            f"add-one rebuild, {total} to {total + 1} cases (median of {len(big_times)})",
+            f"{median(big_times):.1f} s, notebooks re-executed: {len(ran)} ({', '.join(sorted(ran))})",
+        )
+        report(
+            f"add-one rebuild, {own} to {own + 1} cases (median of {len(small_times)})", f"{median(small_times):.1f} s"
+        )
+        report(
+            f"add-one ratio, {total} against {own} cases (target <= 1.5)",
+            f"{median(big_times) / median(small_times):.2f} (runs: "
+            + ", ".join(f"{b:.1f}/{s:.1f}" for b, s in zip(big_times, small_times))
+            + f"; {load()})",
         )
 
 
