@@ -72,11 +72,14 @@ def chinese_columns(frame: pd.DataFrame) -> dict[str, str]:
     `name_en` -> `name_zh`, and a `name_zh` with no `name_en` belongs to the first column
     (`project` -> `name_zh`, `paradigm` -> `name_zh`)."""
     pairs = {}
+    first = next(
+        (column for column in frame.columns if column != "case_id"), None
+    )  # a table across cases leads with case_id
     for column in frame.columns:
         if not column.endswith("_zh"):
             continue
         base = column.removesuffix("_zh")
-        for english in (base, f"{base}_en", *([frame.columns[0]] if base == "name" else [])):
+        for english in (base, f"{base}_en", *([first] if base == "name" else [])):
             if english in frame.columns and english != column:
                 pairs[english] = column
                 break

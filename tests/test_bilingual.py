@@ -310,6 +310,9 @@ def test_a_tables_chinese_columns_are_registered_when_read():
     assert i18n.chinese(actors.name_en.iloc[0]) == actors.name_zh.iloc[0]
     projects = data.case_table("kic-garden", "projects")
     assert data.chinese_columns(projects) == {"project": "name_zh"}
+    # Across cases the table leads with case_id, which is not what its Chinese names translate.
+    assert data.chinese_columns(data.cases_table("projects")) == {"project": "name_zh"}
+    assert i18n.chinese("kic-garden") == "kic-garden"
 
 
 def test_the_heatmaps_chinese_has_chinese_stages_and_actors_in_its_data():
