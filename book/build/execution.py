@@ -96,7 +96,8 @@ class Executed:
 
 NOTEBOOKS_DIR = "casebook-notebooks"
 # What myst-nb's reading of a page depends on besides the page and the configuration.
-READER_PACKAGES = ("myst-nb", "myst-parser", "markdown-it-py", "mdit-py-plugins", "nbformat")
+# jupyter-cache: the notebook's hash is kept with it (kept_notebook).
+READER_PACKAGES = ("myst-nb", "myst-parser", "markdown-it-py", "mdit-py-plugins", "nbformat", "jupyter-cache")
 
 
 @functools.cache
@@ -120,11 +121,19 @@ def _reader_digest(path: Path, text: str, env) -> str:
 
 
 def read_notebook(env, docname: str):
-    """A page's notebook exactly as myst-nb reads it (so its hash matches the cache), or None.
+    """A page's notebook exactly as myst-nb reads it (so its hash matches the cache), or None."""
+    kept = kept_notebook(env, docname)[0]
+    return None if kept is None else nbformat.from_dict(kept)
+
+
+def kept_notebook(env, docname: str, cache=None) -> tuple[dict | None, str | None]:
+    """A page's notebook as myst-nb reads it, as plain JSON (None for a page that is not a
+    notebook), and its hash in jupyter-cache (None unless `cache` is given).
 
     Reading a page with MyST takes a few hundredths of a second, and every build looks at every
-    page: what was read is kept in the execution cache's folder, one file per page, under a digest
-    of all it depends on (_reader_digest), and read again only when that differs."""
+    page: what was read, and its hash, are kept in the execution cache's folder, one file per
+    page, under a digest of all they depend on (_reader_digest), and made again only when that
+    differs. Plain JSON, as a build looks at a hundred pages and executes a few."""
     from myst_nb.core.read import create_nb_reader
 
     path = Path(env.doc2path(docname))
@@ -134,20 +143,39 @@ def read_notebook(env, docname: str):
     store = Path(env.mystnb_config.execution_cache_path) / NOTEBOOKS_DIR / f"{name}.json"
     try:
         kept = json.loads(store.read_text(encoding="utf-8"))
-        if kept["key"] == key:
-            return None if kept["notebook"] is None else nbformat.from_dict(kept["notebook"])
+        if kept["key"] != key:
+            kept = {}
     except (OSError, ValueError, KeyError, TypeError):
-        pass
-    reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
-    nb = reader.read(text) if reader is not None else None
+        kept = {}
+    if kept:
+        nb = kept["notebook"]
+    else:
+        reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+        nb = json.loads(json.dumps(reader.read(text))) if reader is not None else None
+    hashkey = kept.get("hash")
+    if cache is not None and nb is not None and hashkey is None:
+        _, hashkey = cache.create_hashed_notebook(nbformat.from_dict(nb))
+    if not kept or hashkey != kept.get("hash"):
+        try:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            scratch = store.with_name(f"{store.name}.{os.getpid()}")
+            scratch.write_text(json.dumps({"key": key, "notebook": nb, "hash": hashkey}), encoding="utf-8")
+            os.replace(scratch, store)
+        except OSError:
+            pass
+    return nb, hashkey if cache is not None else None
+
+
+def is_cached(cache, hashkey: str) -> bool:
+    """Whether jupyter-cache holds an execution of the notebook with this hash (what
+    cache.match_cache_notebook looks up, without hashing the notebook again)."""
+    from jupyter_cache.cache.db import NbCacheRecord
+
     try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        scratch = store.with_name(f"{store.name}.{os.getpid()}")
-        scratch.write_text(json.dumps({"key": key, "notebook": nb}), encoding="utf-8")
-        os.replace(scratch, store)
-    except OSError:
-        pass
-    return nb
+        NbCacheRecord.record_from_hashkey(hashkey, cache.db)
+    except KeyError:
+        return False
+    return True
 
 
 def file_digest(path: Path) -> str:

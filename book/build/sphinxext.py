@@ -266,17 +266,14 @@ class CasebookBuild:
         self.package = execution.package_digest()
         jobs = []
         for docname in sorted(env.found_docs):
-            nb = execution.read_notebook(env, docname)
+            nb, hashkey = execution.kept_notebook(env, docname, cache)
             if nb is None:
                 continue
             path = Path(env.doc2path(docname))
-            _, self.hashes[docname] = cache.create_hashed_notebook(nb)
-            try:
-                cached = cache.match_cache_notebook(nb)
-            except KeyError:
-                cached = None
-            if cached is None or not self.manifest.is_fresh(docname, self.hashes[docname], self.package, self.root):
-                jobs.append((docname, nbformat.writes(nb), str(path.parent)))
+            self.hashes[docname] = hashkey
+            fresh = self.manifest.is_fresh(docname, hashkey, self.package, self.root)
+            if not (fresh and execution.is_cached(cache, hashkey)):
+                jobs.append((docname, nbformat.writes(nbformat.from_dict(nb)), str(path.parent)))
         # Longest first, so no core is left with one long notebook at the end: the last run's
         # time where there is one, else the amount of code.
         entries = self.manifest.entries
