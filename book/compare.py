@@ -244,7 +244,19 @@ def depth_scores() -> pd.DataFrame:
     depth = data.cases_table("depth")
     types = actors.groupby("case_id").type.agg(set)
     residents = stages[(stages.type == "residents") & (stages.level >= 2)].groupby("case_id").stage.nunique()
-    scored = {case_id: rows for case_id, rows in depth.groupby("case_id", sort=False)}
+    scored: dict[str, list[dict]] = {}
+    scored_by = _("book (scored)")
+    for row in depth.itertuples():
+        scored.setdefault(row.case_id, []).append(
+            {
+                "case_id": row.case_id,
+                "dimension": row.dimension,
+                "score": int(row.score),
+                "basis": f"{row.evidence} [{row.source}]",
+                "coded_by": scored_by,
+            }
+        )
+    computed = _("book (computed)")
     stages_total = len(schema.stage_order())
     rows = []
     for case_id in data.case_ids():
@@ -260,7 +272,7 @@ def depth_scores() -> pd.DataFrame:
                     "文章所列4类参与者中的{present}类",
                     present=present,
                 ),
-                "coded_by": _("book (computed)"),
+                "coded_by": computed,
             }
         )
         rows.append(
@@ -274,19 +286,10 @@ def depth_scores() -> pd.DataFrame:
                     shared=shared,
                     total=stages_total,
                 ),
-                "coded_by": _("book (computed)"),
+                "coded_by": computed,
             }
         )
-        for row in scored.get(case_id, depth.iloc[:0]).itertuples():
-            rows.append(
-                {
-                    "case_id": case_id,
-                    "dimension": row.dimension,
-                    "score": int(row.score),
-                    "basis": f"{row.evidence} [{row.source}]",
-                    "coded_by": _("book (scored)"),
-                }
-            )
+        rows.extend(scored.get(case_id, []))
     return pd.DataFrame(rows, columns=["case_id", "dimension", "score", "basis", "coded_by"])
 
 

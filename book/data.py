@@ -15,7 +15,6 @@ with. Every caller gets its own copy of it.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import hashlib
 import io
@@ -200,7 +199,8 @@ def _case_dir(case_id: str) -> Path:
 
 def case_profile(case_id: str) -> dict:
     path = _case_dir(case_id) / schema.CASE_PROFILE
-    return copy.deepcopy(_parse_once(path, "yaml", lambda raw: yaml.safe_load(raw.decode("utf-8"))))
+    # Kept pickled, so that each caller gets its own copy fast (the comparison asks a thousand times).
+    return pickle.loads(_parse_once(path, "yaml", lambda raw: pickle.dumps(yaml.safe_load(raw.decode("utf-8")))))
 
 
 def case_table(case_id: str, table: str) -> pd.DataFrame:
