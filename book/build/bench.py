@@ -254,6 +254,12 @@ def cases_bench(root: Path, total: int, runs: int, report) -> None:
 
         print(f"Cold build with the book's own {own} cases...", flush=True)
         build(small)
+        with serve(small / "_build" / "html") as url:
+            own_height = page_height(f"{url}/{COMPARISON_PAGE}")
+        report(
+            f"comparison page height, {total} against {own} cases (target <= 3)",
+            f"{height / own_height:.2f} ({height:,} px against {own_height:,} px)",
+        )
         big_times, small_times, ran = [], [], set()
         for run in range(max(runs, 1)):
             number = total - own + 1 + run
