@@ -16,6 +16,7 @@ with. Every caller gets its own copy of it.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import io
 import json
@@ -107,6 +108,7 @@ PARSED_CACHE = Path("_build") / ".casebook-data"
 _PARSER = hashlib.sha256(
     b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], csvfile))
     + f"{sys.version} pandas {pd.__version__} numpy {np.__version__} yaml {yaml.__version__}".encode()
+    + f" strings {pd.get_option('mode.string_storage')}".encode()
 ).hexdigest()
 
 
@@ -117,10 +119,14 @@ def _bytes(path: Path) -> bytes | None:
         return None
 
 
-def _parse_once(path: Path, kind: str, parse):
+_UNREAD = object()
+
+
+def _parse_once(path: Path, kind: str, parse, raw=_UNREAD):
     """`parse(bytes)` of the file at `path` (None when it is missing), parsed again only when its
-    bytes differ from those parsed last. The result is shared: callers copy it."""
-    raw = _bytes(path)
+    bytes differ from those parsed last; `raw`, when given, is the bytes the caller already read.
+    The result is shared: callers copy it."""
+    raw = _bytes(path) if raw is _UNREAD else raw
     kept = _parsed.get((path, kind))
     if kept is None or kept[0] != raw:
         table = None if kind == "yaml" else kind
@@ -129,9 +135,8 @@ def _parse_once(path: Path, kind: str, parse):
 
 
 def _stored(path: Path, kind: str, raw: bytes, parse, table: str | None):
-    """`parse(raw)`, kept in _build/ (one file per data file, and one per table across cases)
-    under a digest of the bytes, the parsing code and libraries, and the table's schema; any other
-    digest is parsed again."""
+    """`parse(raw)`, kept in _build/ (one file per data file) under a digest of the bytes, the
+    parsing code and libraries, and the table's schema; any other digest is parsed again."""
     described = json.dumps(_schema_of(table), sort_keys=True) if table else ""
     key = hashlib.sha256(f"{_PARSER}\0{kind}\0{described}\0".encode() + raw).hexdigest()
     name = hashlib.sha256(f"{kind}\0{path.resolve()}".encode()).hexdigest()
@@ -244,11 +249,12 @@ def _joined(table: str, ids: list[str], files: list[Path], raws: list[bytes | No
         return found
     kept = dict(tuple(found.groupby("case_id", sort=False))) if found_code == code else {}
     parts = []
-    for case_id, path in zip(ids, files):
+    for case_id, path, raw in zip(ids, files, raws):
         if found_code == code and found_digests.get(case_id) == digests[case_id]:
             parts.append(kept.get(case_id, found.iloc[:0]))  # an unchanged file's rows, if any
-        else:
-            parts.append(_table(path, table).assign(case_id=case_id))
+        else:  # the bytes digested above, not the file read again: it may have changed since
+            parsed = _parse_once(path, table, functools.partial(_parse_table, path=path, table=table), raw)
+            parts.append(parsed.assign(case_id=case_id))
     combined = pd.concat(parts, ignore_index=True) if parts else _typed(pd.DataFrame(), table)
     if "case_id" not in combined:
         combined["case_id"] = pd.Series(dtype="string")

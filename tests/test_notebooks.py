@@ -27,6 +27,16 @@ def test_toc_files_exist():
     assert not missing
 
 
+def test_no_page_is_nested_under_another():
+    """The sidebar is resolved one level deep (max_navbar_depth in book/build/sphinxext.py): a
+    page under another page's `sections` would not show there. Raise that depth with the first one."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    nested = [c["file"] for part in toc["parts"] for c in part["chapters"] if c.get("sections")]
+    assert not nested, f"pages with sections, hidden from the one-level sidebar: {nested}"
+
+
 @pytest.mark.build
 def test_every_notebook_executed_in_the_build(built_site):
     manifest = json.loads((ROOT / "_build/.jupyter_cache" / execution.MANIFEST_NAME).read_text(encoding="utf-8"))

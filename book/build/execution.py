@@ -143,7 +143,7 @@ def kept_notebook(env, docname: str, cache=None) -> tuple[dict | None, str | Non
     store = Path(env.mystnb_config.execution_cache_path) / NOTEBOOKS_DIR / f"{name}.json"
     try:
         kept = json.loads(store.read_text(encoding="utf-8"))
-        if kept["key"] != key:
+        if kept["key"] != key or "notebook" not in kept:
             kept = {}
     except (OSError, ValueError, KeyError, TypeError):
         kept = {}
@@ -163,7 +163,7 @@ def kept_notebook(env, docname: str, cache=None) -> tuple[dict | None, str | Non
             os.replace(scratch, store)
         except OSError:
             pass
-    return nb, hashkey if cache is not None else None
+    return nb, (hashkey if cache is not None else None)
 
 
 def is_cached(cache, hashkey: str) -> bool:

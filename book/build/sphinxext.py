@@ -171,10 +171,11 @@ class CasebookBuild:
         # Around sphinx_external_toc's handler (priority 900), which excludes pages not in _toc.yml.
         app.connect("config-inited", self.remember_excludes, priority=100)
         app.connect("config-inited", self.refuse_pages_outside_toc, priority=950)
-        app.connect("builder-inited", keep_out_of_collections, priority=400)
-        app.connect("build-finished", collect_again, priority=900)
         app.connect("builder-inited", self.plan)
         app.connect("builder-inited", self.validate)
+        # Once the data are valid: build-finished, which thaws, follows whatever happens after.
+        app.connect("builder-inited", freeze_collections)
+        app.connect("build-finished", thaw_collections, priority=900)
         app.connect("builder-inited", self.single_page_handlers)
         app.connect("builder-inited", self.start)
         app.connect("env-get-outdated", self.outdated)
@@ -434,19 +435,19 @@ class CasebookBuild:
                 shutil.copy(package, Path(app.outdir) / package.name)
 
 
-def keep_out_of_collections(app: Sphinx) -> None:
+def freeze_collections(app: Sphinx) -> None:
     """Leave what is loaded by now (the saved environment, the extensions) out of the garbage
     collector's rounds: it lives as long as the build, and each full round walked all of it,
     half a second at a time for a hundred cases."""
     gc.freeze()
 
 
-def collect_again(app: Sphinx, exception) -> None:
+def thaw_collections(app: Sphinx, exception) -> None:
     """After the build, a process that lives on (a test run, a second build) collects it again."""
     gc.unfreeze()
 
 
-@functools.cache
+@functools.cache  # once a process, however many builds it runs
 def exit_without_final_collection() -> None:
     """At exit, leave the build's objects to the operating system: the interpreter's last
     garbage collections walk every one of them (0.6 s for three cases, 1.5 s for a hundred)
