@@ -72,9 +72,8 @@ def chinese_columns(frame: pd.DataFrame) -> dict[str, str]:
     `name_en` -> `name_zh`, and a `name_zh` with no `name_en` belongs to the first column
     (`project` -> `name_zh`, `paradigm` -> `name_zh`)."""
     pairs = {}
-    first = next(
-        (column for column in frame.columns if column != "case_id"), None
-    )  # a table across cases leads with case_id
+    # A table across cases leads with case_id, which is not what its name_zh translates.
+    first = next((column for column in frame.columns if column != "case_id"), None)
     for column in frame.columns:
         if not column.endswith("_zh"):
             continue
@@ -129,15 +128,14 @@ def _parse_once(path: Path, kind: str, parse, raw=_UNREAD):
     raw = _bytes(path) if raw is _UNREAD else raw
     kept = _parsed.get((path, kind))
     if kept is None or kept[0] != raw:
-        table = None if kind == "yaml" else kind
-        kept = _parsed[(path, kind)] = (raw, parse(raw) if raw is None else _stored(path, kind, raw, parse, table))
+        kept = _parsed[(path, kind)] = (raw, parse(raw) if raw is None else _stored(path, kind, raw, parse))
     return kept[1]
 
 
-def _stored(path: Path, kind: str, raw: bytes, parse, table: str | None):
+def _stored(path: Path, kind: str, raw: bytes, parse):
     """`parse(raw)`, kept in _build/ (one file per data file) under a digest of the bytes, the
     parsing code and libraries, and the table's schema; any other digest is parsed again."""
-    described = json.dumps(_schema_of(table), sort_keys=True) if table else ""
+    described = "" if kind == "yaml" else json.dumps(_schema_of(kind), sort_keys=True)
     key = hashlib.sha256(f"{_PARSER}\0{kind}\0{described}\0".encode() + raw).hexdigest()
     name = hashlib.sha256(f"{kind}\0{path.resolve()}".encode()).hexdigest()
     store = paths.root() / PARSED_CACHE / f"{name}.pickle"
@@ -148,13 +146,7 @@ def _stored(path: Path, kind: str, raw: bytes, parse, table: str | None):
     except Exception:  # missing, unreadable or written by other code: parse
         pass
     value = parse(raw)
-    try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        scratch = store.with_name(f"{store.name}.{os.getpid()}")
-        scratch.write_bytes(pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(scratch, store)
-    except OSError:
-        pass  # a read-only copy of the book parses every time
+    paths.keep(store, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
     return value
 
 
@@ -232,7 +224,7 @@ def cases_table(table: str) -> pd.DataFrame:
 def _joined(table: str, ids: list[str], files: list[Path], raws: list[bytes | None]) -> pd.DataFrame:
     """The table across the cases, kept in _build/ for the next process (a chapter's kernel) with
     a digest of each case's file: a case whose file is unchanged keeps its rows, the others are
-    parsed (_table), so adding a case reads one file. The parsing code, the libraries and the
+    parsed (_parse_once), so adding a case reads one file. The parsing code, the libraries and the
     table's schema must be those it was kept with."""
     digests = {
         case_id: "missing" if raw is None else hashlib.sha256(raw).hexdigest() for case_id, raw in zip(ids, raws)
@@ -259,13 +251,7 @@ def _joined(table: str, ids: list[str], files: list[Path], raws: list[bytes | No
     if "case_id" not in combined:
         combined["case_id"] = pd.Series(dtype="string")
     combined = combined[["case_id", *[c for c in combined.columns if c != "case_id"]]]
-    try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        scratch = store.with_name(f"{store.name}.{os.getpid()}")
-        scratch.write_bytes(pickle.dumps((code, digests, combined), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(scratch, store)
-    except OSError:
-        pass  # a read-only copy of the book joins every time
+    paths.keep(store, pickle.dumps((code, digests, combined), protocol=pickle.HIGHEST_PROTOCOL))
     return combined
 
 

@@ -22,6 +22,19 @@ def _resolved(folder: str) -> Path:
     return Path(folder).resolve()
 
 
+def keep(path: Path, data: bytes) -> None:
+    """Write a file the build keeps for later (a cache, a record): whole or not at all, as another
+    process may read it meanwhile, and not at all where the folder cannot be written (a read-only
+    copy of the book then works it out again each time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_name(f"{path.name}.{os.getpid()}")
+        scratch.write_bytes(data)
+        os.replace(scratch, path)
+    except OSError:
+        pass
+
+
 def data_dir() -> Path:
     return root() / "data"
 

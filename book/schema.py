@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -388,13 +387,7 @@ class ValidationCache:
         return [Problem(*problem) for problem in found]
 
     def save(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            scratch = self.path.with_name(f"{self.path.name}.{os.getpid()}")
-            scratch.write_text(json.dumps(self.used, sort_keys=True), encoding="utf-8")
-            os.replace(scratch, self.path)
-        except OSError:
-            pass  # a read-only copy of the book validates every time
+        paths.keep(self.path, json.dumps(self.used, sort_keys=True).encode())
 
 
 def validate_all() -> list[Problem]:

@@ -156,13 +156,7 @@ def kept_notebook(env, docname: str, cache=None) -> tuple[dict | None, str | Non
     if cache is not None and nb is not None and hashkey is None:
         _, hashkey = cache.create_hashed_notebook(nbformat.from_dict(nb))
     if not kept or hashkey != kept.get("hash"):
-        try:
-            store.parent.mkdir(parents=True, exist_ok=True)
-            scratch = store.with_name(f"{store.name}.{os.getpid()}")
-            scratch.write_text(json.dumps({"key": key, "notebook": nb, "hash": hashkey}), encoding="utf-8")
-            os.replace(scratch, store)
-        except OSError:
-            pass
+        paths.keep(store, json.dumps({"key": key, "notebook": nb, "hash": hashkey}).encode())
     return nb, (hashkey if cache is not None else None)
 
 

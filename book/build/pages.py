@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -271,9 +270,7 @@ class PageRecord:
 
     def save(self) -> None:
         present = {key: entry for key, entry in self.entries.items() if (self.site / key).exists()}
-        scratch = self.path.with_name(f"{self.path.name}.{os.getpid()}")
-        scratch.write_text(json.dumps({"version": self.version, "files": present}), encoding="utf-8")
-        os.replace(scratch, self.path)
+        paths.keep(self.path, json.dumps({"version": self.version, "files": present}).encode())
 
 
 def digest(data: bytes) -> str:
