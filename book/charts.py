@@ -33,7 +33,6 @@ GREY = "#888888"
 # The static SVG's text is laid out at build time but drawn with the reader's fonts: it is measured
 # in DejaVu Sans, wider than the usual system fonts, so that the reader's text takes no more room.
 MEASURE_FONT = "DejaVu Sans"
-HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 CJK_ROOM = 10  # pixels around a static chart with Chinese text (static_svg)
 TITLE_CHARACTERS = 36  # a 14 px bold title line this long fits NARROW
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 from book import paths
-from book.build import translations
+from book.build import search, translations
 
 SCRIPTS = ("casebook-sidebar-toggles.js",)  # every page, deferred
 # A page that reads more datasets than this (the comparison, once there are many cases) lists
@@ -150,7 +150,7 @@ def fix_theme_html(body: str) -> str:
 CJK_LANG = "zh-Hans"
 # Han ideographs (with extension A and compatibility ideographs); CJK and full-width punctuation
 # belongs to the run it sits in but does not start one on its own.
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = search.HAN
 _PUNCT = "\u3000-\u303f\uff00-\uffef\u00b7\u2014\u2026\u201c\u201d\u2018\u2019"
 # Words a space apart ('长沙市 共享家') make one run.
 CJK_RUN = re.compile(f"[{_PUNCT}]*[{_HAN}][{_HAN}{_PUNCT}]*(?: [{_HAN}][{_HAN}{_PUNCT}]*)*")
